@@ -1,0 +1,3 @@
+"""piiscan: find and redact personal data in Belgian and Dutch file shares."""
+
+__version__ = "0.1.0"

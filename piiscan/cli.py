@@ -1,0 +1,139 @@
+"""Command line: parse options, build Settings, run the pipeline, pick a sink. Nothing else."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from piiscan import __version__
+from piiscan.config import DEFAULT_MAX_FILE_SIZE, Settings
+from piiscan.privacy import load_or_create_key
+from piiscan.report.output import open_output
+from piiscan.report.records import error_record, finding_record
+from piiscan.report.summary import Summary
+from piiscan.report.writers import WRITERS
+from piiscan.run.progress import Progress
+from piiscan.run.runner import build_detector, plan, run
+
+EXIT_NONE, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "ki": 1024, "mi": 1024**2, "gi": 1024**3, "ti": 1024**4}
+
+
+def parse_size(text: str) -> int:
+    m = _SIZE.match(text)
+    if not m:
+        raise click.BadParameter(f"not a size: {text!r} (e.g. 500MB, 2GiB)")
+    unit = (m.group(2) or "").lower().rstrip("b")
+    return int(float(m.group(1)) * _UNITS[unit])
+
+
+def _entities(values: tuple[str, ...]) -> frozenset[str] | None:
+    names = {v.strip().upper() for value in values for v in value.split(",") if v.strip()}
+    return frozenset(names) or None
+
+
+@click.group()
+@click.version_option(__version__, prog_name="piiscan")
+def main() -> None:
+    """Find personal data in Belgian and Dutch files, folders and shares."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), help="Output format (default: table on a terminal, else jsonl).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the inventory here (created 0600) instead of stdout.")
+@click.option("--entities", multiple=True, help="Only these entity types (comma-separated or repeated).")
+@click.option("--exclude", multiple=True, help="Skip paths matching this gitignore-style glob (repeatable; also read from .piiscanignore).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Drop findings scoring below this.")
+@click.option("--max-file-size", default=str(DEFAULT_MAX_FILE_SIZE), show_default=True, help="Larger files are reported as too_large (e.g. 500MB).")
+@click.option("--include-values", is_flag=True, help="Write the raw values into the inventory (default: masked values and keyed hashes only).")
+@click.option("--rules", "extra_rules", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Extra rules folder; its rules add to or replace the built-in ones.")
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (off: links are skipped).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
+def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, include_values, extra_rules, follow_symlinks, progress):
+    """Scan files and folders and write an inventory of the personal data found.
+
+    Exit code: 0 nothing found, 1 personal data found, 2 usage error or nothing could be scanned.
+    """
+    settings = Settings(
+        entities=_entities(entities),
+        min_score=min_score,
+        max_file_size=parse_size(max_file_size),
+        include_values=include_values,
+        excludes=tuple(exclude),
+        extra_rules=tuple(extra_rules),
+        follow_symlinks=follow_symlinks,
+    )
+    try:
+        detector = build_detector(settings)
+    except (ValueError, KeyError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    fmt = fmt or _default_format(output)
+    key = load_or_create_key()
+    summary = Summary()
+    work = plan(list(paths), settings)
+    show_progress = sys.stderr.isatty() if progress is None else progress
+
+    with open_output(output) as out:
+        writer = WRITERS[fmt](out, include_values)
+        for error in work.errors:
+            summary.files_failed += 1
+            summary.error_kinds[error.kind] += 1
+            writer.write(error_record(error))
+        for skip in work.skips:
+            summary.files_skipped += 1
+            summary.skip_reasons[skip.reason] += 1
+        with Progress(enabled=show_progress, total_files=len(work.blobs), total_bytes=work.total_bytes) as bar:
+            for result in run(work, settings, detector):
+                bar.advance(result)
+                _account(summary, result)
+                for finding in result.findings:
+                    writer.write(finding_record(finding, key, include_values))
+                if result.error:
+                    writer.write(error_record(result.error))
+        writer.close(summary)
+
+    click.echo(summary.render(), err=True)
+    if summary.files_scanned == 0 and (summary.files_failed or not work.skips):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FOUND if summary.total_findings else EXIT_NONE)
+
+
+def _account(summary: Summary, result) -> None:
+    if result.skipped:
+        summary.files_skipped += 1
+        summary.skip_reasons[result.skipped] += 1
+        return
+    summary.files_scanned += 1
+    summary.bytes_scanned += result.size
+    if result.findings:
+        summary.files_with_findings += 1
+    for finding in result.findings:
+        summary.findings[finding.entity_type] += 1
+    if result.error:
+        summary.files_failed += 1
+        summary.error_kinds[result.error.kind] += 1
+
+
+def _default_format(output: str | None) -> str:
+    if output:
+        suffix = Path(output).suffix.lower().lstrip(".")
+        return suffix if suffix in WRITERS and suffix != "table" else "jsonl"
+    return "table" if sys.stdout.isatty() else "jsonl"
+
+
+@main.command()
+def entities() -> None:
+    """List the entity types piiscan detects and the rule files that define them."""
+    detector = build_detector(Settings())
+    for rule in sorted(detector.rules, key=lambda r: r.entity):
+        click.echo(f"{rule.entity:<22} {rule.id:<22} {rule.source}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Detection: text -> Finding records, built from the recognizers described in rules/."""

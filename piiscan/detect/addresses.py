@@ -1,0 +1,109 @@
+"""POSTAL_ADDRESS: street + house number (Dutch and French word order) and postcode + place.
+
+Street words and place names are data (rules/recognizers/postal_address.yaml and
+rules/lexicon/cities.txt); this module only knows how an address line is put together.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from stdnum.nl import postcode as nl_postcode
+
+from piiscan.detect.context import compile_words, has_word
+from piiscan.detect.recognizers import DetectorRecognizer, Hit
+from piiscan.detect.rules import Rule, load_lexicon
+from piiscan.detect.text_view import TextView
+
+_U, _L = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_WORD = rf"[{_U}][\w'’.-]*"
+_CONNECTOR = r"(?:van|de|der|den|het|ter|ten|te|'t|op|aan|in|bij|la|le|les|du|des|d'|l'|de la|de l')"
+# Words that may precede a street name in running text but are not part of it.
+_LEADING_NOISE = {"adres", "adresse", "address", "op", "in", "te", "wonende", "woonachtig", "naar", "aan", "via", "de", "het", "the", "at"}
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+class AddressRecognizer(DetectorRecognizer):
+    def __init__(self, rule: Rule, rules_dir, language: str = "nl"):
+        super().__init__(rule, language)
+        raw = rule.raw
+        self.cities = load_lexicon(rules_dir, raw["lexicon"]["cities"])
+        self.score = rule.score
+        self.postcode_score = float(raw.get("postcode_score", 0.65))
+        self.context_words = compile_words(rule.context.words)
+        suffixes = _alternation(s.lower() for s in raw["street_suffixes"])
+        prefixes = _alternation(s.lower() for s in raw["street_prefixes"])
+        boxes = _alternation(raw.get("box_words", ()))
+        number = rf"\d{{1,4}}(?:[ ]?[A-Za-z](?![\w]))?(?:-\d{{1,4}})?(?:,?[ ](?i:{boxes})\.?[ ]?\w{{1,4}})?"
+        dutch = (
+            rf"(?:(?:{_WORD}|{_CONNECTOR})[ ]){{0,3}}(?=[{_U}])[\w'’-]*?(?i:{suffixes})[ ]{number}"
+        )
+        french = rf"(?:\d{{1,4}}(?:bis|ter)?,?[ ])?(?i:{prefixes})[ ](?:(?:{_WORD}|{_CONNECTOR}|[{_L}]+)[ ]?){{1,6}}?(?:,?[ ]{number})"
+        place = rf"(?:'[sS][ -])?[{_U}][\w'’-]*(?:[ -](?:{_WORD}|aan|op|en|de|den|der|bij|sur|lez|la|le)){{0,3}}"
+        self._street = re.compile(rf"(?<![\w-])(?:{dutch}|{french})(?![\w])")
+        self._postcode = re.compile(rf"(?P<pc>(?:[BbLl]-)?[1-9]\d{{3}}(?:[ ]?[A-Z]{{2}})?)[ ]{{1,2}}(?P<place>{place})")
+        self._joiner = re.compile(r",?[ ]{1,3}")
+
+    def find(self, view: TextView) -> Iterator[Hit]:
+        text = view.text
+        for m in self._street.finditer(text):
+            start, end = self._trim_leading(text, m.start(), m.end()), m.end()
+            joined = self._joiner.match(text, end)
+            if joined:
+                pc_end = self._postcode_end(text, joined.end(), standalone=False)
+                if pc_end is not None:
+                    end = pc_end
+            yield self._hit(view, start, end, self.score, "street")
+        for m in self._postcode.finditer(text):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if text[line_start:m.start()].strip():
+                continue  # only at the start of a line: "regio 3500" is not an address
+            end = self._postcode_end(text, m.start(), standalone=True)
+            if end is not None:
+                yield self._hit(view, m.start(), end, self.postcode_score, "postcode")
+
+    def _postcode_end(self, text: str, pos: int, standalone: bool) -> int | None:
+        m = self._postcode.match(text, pos)
+        if not m:
+            return None
+        code = m.group("pc")
+        place_end = self._place_end(text, m.start("place"), m.end("place"))
+        if place_end is None:
+            return None
+        if re.fullmatch(r"\d{4}[ ]?[A-Z]{2}", code):
+            return place_end if nl_postcode.is_valid(code) else None
+        place = text[m.start("place"):place_end]
+        # A bare four-digit number + capitalised word is common in prose; alone on its line
+        # it must name a known place.
+        if standalone and place not in self.cities:
+            return None
+        return place_end
+
+    def _place_end(self, text: str, start: int, end: int) -> int | None:
+        """Longest known place name at `start`, else the first word."""
+        words = list(re.finditer(r"[^ ]+", text[start:end]))
+        for w in reversed(words):
+            if text[start:start + w.end()].rstrip(",.") in self.cities:
+                return start + len(text[start:start + w.end()].rstrip(",."))
+        first = words[0].group().rstrip(",.") if words else ""
+        return start + len(first) if first else None
+
+    def _trim_leading(self, text: str, start: int, end: int) -> int:
+        words = text[start:end].split(" ")
+        offset = start
+        for word in words[:-2]:
+            if word.lower() not in _LEADING_NOISE:
+                break
+            offset += len(word) + 1
+        return offset
+
+    def _hit(self, view: TextView, start: int, end: int, score: float, how: str) -> Hit:
+        before, after, header = view.window(start, end, 60, 0)
+        if has_word(self.context_words, before, header):
+            score = min(1.0, score + 0.15)
+        value = view.text[start:end]
+        return Hit(start, end, score, " ".join(value.split()).lower(), f"postal_address:{how}")

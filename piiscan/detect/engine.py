@@ -1,0 +1,190 @@
+"""The detector: segments in, findings out.
+
+One pass per recognizer over a batch of joined segments (text_view.py), then the evidence
+rules: minimum score, overlaps resolved in favour of the stronger, more specific finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from piiscan.detect.addresses import AddressRecognizer
+from piiscan.detect.names import PersonRecognizer
+from piiscan.detect.recognizers import DetectorRecognizer, Hit, PatternRuleRecognizer
+from piiscan.detect.rules import Rule, load_allowlist, load_rules
+from piiscan.detect.text_view import TextView
+from piiscan.model import Finding, Location, Segment
+from piiscan.rules_path import default_rules_dir
+
+# How much text is analysed in one go: large enough to amortise per-call overhead, small
+# enough that memory stays flat on huge spreadsheets.
+BATCH_CHARS = 1 << 20
+
+# When two findings overlap and score the same, the more specific type wins.
+_SPECIFICITY = {
+    "MRZ": 10,
+    "IBAN_CODE": 9,
+    "VAT_NUMBER": 9,
+    "EMAIL_ADDRESS": 9,
+    "BE_NATIONAL_NUMBER": 8,
+    "CREDIT_CARD": 7,
+    "ID_DOCUMENT_NUMBER": 7,
+    "NL_BSN": 7,
+    "BE_ENTERPRISE_NUMBER": 6,
+    "DATE_OF_BIRTH": 6,
+    "NL_KVK": 5,
+    "POSTAL_ADDRESS": 4,
+    "PHONE_NUMBER": 3,
+    "IP_ADDRESS": 3,
+    "PERSON": 1,
+}
+
+
+@dataclass(frozen=True)
+class DetectedSpan:
+    """A finding before it is tied to a file: segment index, offsets, type, score."""
+
+    segment: int
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    recognizer: str
+    canonical: str
+
+
+def build_recognizers(rules: list[Rule], rules_dir: Path, allowlist: frozenset[str]) -> list[DetectorRecognizer]:
+    recognizers: list[DetectorRecognizer] = []
+    for rule in rules:
+        if rule.kind == "pattern":
+            recognizers.append(PatternRuleRecognizer(rule, allowlist))
+        elif rule.kind == "person":
+            recognizers.append(PersonRecognizer(rule, rules_dir))
+        elif rule.kind == "address":
+            recognizers.append(AddressRecognizer(rule, rules_dir))
+        else:
+            raise ValueError(f"{rule.source}: unknown recognizer kind {rule.kind!r}")
+    return recognizers
+
+
+class Detector:
+    def __init__(
+        self,
+        entities: frozenset[str] | None = None,
+        min_score: float = 0.5,
+        rules_dir: Path | None = None,
+        extra_rules: tuple[Path, ...] = (),
+    ):
+        rules_dir = rules_dir or default_rules_dir()
+        rules = load_rules(rules_dir, extra_rules)
+        if entities:
+            unknown = entities - {r.entity for r in rules}
+            if unknown:
+                raise ValueError(f"unknown entity type(s): {', '.join(sorted(unknown))}")
+            rules = [r for r in rules if r.entity in entities]
+        self.rules = rules
+        self.min_score = min_score
+        self.recognizers = build_recognizers(rules, rules_dir, load_allowlist(rules_dir))
+
+    @property
+    def entity_types(self) -> list[str]:
+        return sorted({r.entity for r in self.rules})
+
+    def detect(self, segments: list[Segment]) -> list[DetectedSpan]:
+        """Findings in a list of segments, offsets relative to each segment."""
+        results: list[DetectedSpan] = []
+        for batch in _batches(segments):
+            view = TextView(batch.segments)
+            hits = []
+            for recognizer in self.recognizers:
+                entity = recognizer.rule.entity
+                for hit in recognizer.find(view):
+                    if hit.score >= self.min_score:
+                        hits.append((entity, hit))
+            results.extend(self._place(view, batch.first, _resolve_overlaps(hits)))
+        return results
+
+    def findings(self, path: str, segments: list[Segment]) -> list[Finding]:
+        out = []
+        for span in self.detect(segments):
+            segment = segments[span.segment]
+            out.append(
+                Finding(
+                    path=path,
+                    entity_type=span.entity_type,
+                    score=round(span.score, 2),
+                    start=span.start,
+                    end=span.end,
+                    location=_location(segment, span.start),
+                    recognizer=span.recognizer,
+                    value=segment.text[span.start:span.end],
+                    canonical=span.canonical,
+                )
+            )
+        return out
+
+    def _place(self, view: TextView, first_index: int, hits: list[tuple[str, Hit]]) -> list[DetectedSpan]:
+        placed = []
+        for entity, hit in hits:
+            span = view.span_at(hit.start)
+            if hit.end > span.end:
+                continue  # crossed a segment boundary: not a real match
+            placed.append(
+                DetectedSpan(
+                    segment=first_index + span.index,
+                    start=hit.start - span.start,
+                    end=hit.end - span.start,
+                    entity_type=entity,
+                    score=hit.score,
+                    recognizer=hit.recognizer,
+                    canonical=hit.canonical,
+                )
+            )
+        placed.sort(key=lambda s: (s.segment, s.start))
+        return placed
+
+
+def _resolve_overlaps(hits: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
+    ranked = sorted(hits, key=lambda eh: (-eh[1].score, -_SPECIFICITY.get(eh[0], 0), -(eh[1].end - eh[1].start), eh[1].start))
+    kept: list[tuple[str, Hit]] = []
+    taken: list[tuple[int, int]] = []
+    for entity, hit in ranked:
+        if any(hit.start < e and s < hit.end for s, e in taken):
+            continue
+        kept.append((entity, hit))
+        taken.append((hit.start, hit.end))
+    return kept
+
+
+@dataclass
+class _Batch:
+    first: int
+    segments: list[Segment]
+
+
+def _batches(segments: list[Segment]):
+    batch: list[Segment] = []
+    first, size = 0, 0
+    for index, segment in enumerate(segments):
+        if batch and size + len(segment.text) > BATCH_CHARS:
+            yield _Batch(first, batch)
+            batch, first, size = [], index, 0
+        batch.append(segment)
+        size += len(segment.text) + 2
+    if batch:
+        yield _Batch(first, batch)
+
+
+def _location(segment: Segment, start: int) -> Location:
+    loc = segment.location
+    newlines = segment.text.count("\n", 0, start)
+    if loc.line is not None:
+        line = loc.line + newlines
+    elif newlines or "\n" in segment.text:
+        line = newlines + 1
+    else:
+        line = None
+    if line == loc.line:
+        return loc
+    return Location(page=loc.page, line=line, sheet=loc.sheet, cell=loc.cell, part=loc.part)

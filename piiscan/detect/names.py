@@ -1,0 +1,153 @@
+"""PERSON: names found with lookup lists, titles, labels and column headers, not a model.
+
+spaCy's Dutch and French models are not installable offline, so names come from evidence a
+reader would use too: a known given name followed by a family name; a title ("mevrouw",
+"M.", "Mrs") or label ("Naam:", "Nom :") before capitalised words; a closing formula
+("Met vriendelijke groet,") above a signature; a cell under a "Naam" column.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from piiscan.detect.context import compile_words
+from piiscan.detect.recognizers import DetectorRecognizer, Hit
+from piiscan.detect.rules import Rule, load_lexicon
+from piiscan.detect.text_view import TextView
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
+# A capitalised name word: "Sophie", "Jean-Pierre", "D'Hondt", "O'Brien", "Van" (particles are
+# filtered later), never all-caps (MRZ lines, acronyms) and never inside an e-mail address.
+NAME_WORD = rf"(?:[DdOL]')?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
+_CAPWORD = re.compile(rf"(?<![\w.@/'-]){NAME_WORD}(?![\w@])")
+_HOUSE_NUMBER = re.compile(r",?[ ]\d")
+_TOKEN = re.compile(rf"[ ]+({NAME_WORD}|[{_LOWER}]+'?[{_LOWER}]*|'t|'s)(?![\w@-])")
+
+
+class PersonRecognizer(DetectorRecognizer):
+    def __init__(self, rule: Rule, rules_dir, language: str = "nl"):
+        super().__init__(rule, language)
+        raw = rule.raw
+        lex = raw.get("lexicon", {})
+        stop = set(raw.get("not_first_names", ()))
+        self.first_names = load_lexicon(rules_dir, lex["first_names"]) - stop
+        self.last_names = load_lexicon(rules_dir, lex["last_names"])
+        self.particles = {p.lower() for p in raw.get("particles", ())}
+        self.street_suffixes = tuple(_load_street_suffixes(rules_dir))
+        self.score = rule.score
+        self.label_score = float(raw.get("label_score", 0.85))
+        titles = [t for ws in raw.get("titles", {}).values() for t in ws]
+        labels = [w for ws in raw.get("labels", {}).values() for w in ws]
+        closings = [w for ws in raw.get("closings", {}).values() for w in ws]
+        self.name_columns = compile_words(raw.get("name_columns", ()))
+        self._title_re = _prefix_re(titles, r"[ ]+")
+        self._label_re = _prefix_re(labels, r"[ \t]*[:：][ \t]*")
+        self._closing_re = _prefix_re(closings, r"[ \t]*[,.!]?[ \t]*\r?\n[ \t]*")
+
+    # -- parsing --------------------------------------------------------------------------
+
+    def _is_surname(self, word: str, text: str = "", end: int = 0) -> bool:
+        lower = word.lower()
+        if lower in self.particles:
+            return False
+        # "Berg" is a family name, "Kerkstraat 12" is a street: only a house number tells.
+        return not (lower.endswith(self.street_suffixes) and _HOUSE_NUMBER.match(text, end))
+
+    def _read_name(self, text: str, pos: int, need_given: bool) -> int | None:
+        """End offset of a name starting at `pos`, or None.
+
+        need_given: the first word must be a known given name (no title/label evidence).
+        """
+        first = _CAPWORD.match(text, pos)
+        if not first or (need_given and first.group() not in self.first_names):
+            return None
+        end, words = first.end(), [first.group()]
+        while len(words) < 5:
+            token = _TOKEN.match(text, end)
+            if not token:
+                break
+            word = token.group(1)
+            if word.lower() in self.particles or word.lower().rstrip("'") in self.particles:
+                end_if_particle = token.end()
+                nxt = _TOKEN.match(text, end_if_particle)
+                # Multi-word particles ("van der", "de la"): consume while particles follow.
+                while nxt and nxt.group(1).lower() in self.particles:
+                    end_if_particle = nxt.end()
+                    nxt = _TOKEN.match(text, end_if_particle)
+                if not nxt or not _CAPWORD.fullmatch(nxt.group(1)) or not self._is_surname(nxt.group(1), text, nxt.end()):
+                    break
+                end, words = nxt.end(), words + [nxt.group(1)]
+                break  # a family name after a particle ends the name
+            if not _CAPWORD.fullmatch(word) or not self._is_surname(word, text, token.end()):
+                break
+            words.append(word)
+            end = token.end()
+            if word not in self.first_names:
+                break  # a family name ends the name; given names may repeat before it
+        if need_given and len(words) < 2:
+            return None
+        return end
+
+    # -- evidence -------------------------------------------------------------------------
+
+    def find(self, view: TextView) -> Iterator[Hit]:
+        text = view.text
+        claimed: list[tuple[int, int]] = []
+        for prefix_re, score in ((self._label_re, self.label_score), (self._title_re, self.label_score), (self._closing_re, self.label_score)):
+            if prefix_re is None:
+                continue
+            for m in prefix_re.finditer(text):
+                end = self._read_name(text, m.end(), need_given=False)
+                if end is not None:
+                    claimed.append((m.end(), end))
+                    yield self._hit(text, m.end(), end, score, "label")
+        yield from self._name_columns(view, claimed)
+        for m in _CAPWORD.finditer(text):
+            if m.group() not in self.first_names or any(s <= m.start() < e for s, e in claimed):
+                continue
+            end = self._read_name(text, m.start(), need_given=True)
+            if end is not None:
+                claimed.append((m.start(), end))
+                surname = text[m.start():end].rsplit(" ", 1)[-1]
+                score = self.score + (0.1 if surname in self.last_names else 0.0)
+                yield self._hit(text, m.start(), end, score, "given_name")
+
+    def _name_columns(self, view: TextView, claimed: list) -> Iterator[Hit]:
+        if self.name_columns is None:
+            return
+        for span in _spans_with_context(view):
+            if not self.name_columns.fullmatch(span.context.strip().lower()):
+                continue
+            cell = view.text[span.start:span.end]
+            lead = len(cell) - len(cell.lstrip())
+            end = self._read_name(view.text, span.start + lead, need_given=False)
+            if end is not None and not view.text[end:span.end].strip():
+                claimed.append((span.start + lead, end))
+                yield self._hit(view.text, span.start + lead, end, self.label_score, "column")
+
+    def _hit(self, text: str, start: int, end: int, score: float, how: str) -> Hit:
+        value = text[start:end]
+        return Hit(start, end, min(score, 1.0), " ".join(value.split()).lower(), f"person:{how}")
+
+
+def _spans_with_context(view: TextView):
+    for index, segment in enumerate(view.segments):
+        if segment.context:
+            yield view.span_at(view._starts[index])
+
+
+def _prefix_re(words: list[str], tail: str) -> re.Pattern | None:
+    if not words:
+        return None
+    ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in ordered)
+    return re.compile(rf"(?<![\w])(?i:{alternatives})(?<=[\w.]){tail}")
+
+
+def _load_street_suffixes(rules_dir) -> list[str]:
+    import yaml
+
+    spec = yaml.safe_load((rules_dir / "recognizers" / "postal_address.yaml").read_text(encoding="utf-8"))
+    return [s.lower() for s in spec.get("street_suffixes", ())]

@@ -1,0 +1,70 @@
+"""Extractor registry: which function turns which file format into Segments.
+
+Callers ask `extractor_for(blob)` to decide scan-or-skip, then iterate `extract(blob)`, which
+guarantees that the only exception to come out is ExtractionError.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from piiscan.extract.docx import extract_docx
+from piiscan.extract.html import extract_html
+from piiscan.extract.pdf import extract_pdf
+from piiscan.extract.tabular import extract_csv
+from piiscan.extract.text import extract_text
+from piiscan.extract.xlsx import extract_xlsx
+from piiscan.model import Blob, ExtractionError, Segment
+
+Extractor = Callable[[Blob], Iterator[Segment]]
+
+# (extractor, library named in error messages, suffixes). ".eml" gets its own extractor later.
+_FORMATS: tuple[tuple[Extractor, str, tuple[str, ...]], ...] = (
+    (extract_text, "text", (".txt", ".text", ".md", ".log", ".json", ".xml")),
+    (extract_html, "html.parser", (".html", ".htm")),
+    (extract_csv, "csv", (".csv", ".tsv")),
+    (extract_pdf, "pypdfium2", (".pdf",)),
+    (extract_docx, "python-docx", (".docx",)),
+    (extract_xlsx, "openpyxl", (".xlsx", ".xlsm")),
+)
+
+EXTRACTORS: dict[str, Extractor] = {s: fn for fn, _, suffixes in _FORMATS for s in suffixes}
+_LIBRARY: dict[Extractor, str] = {fn: library for fn, library, _ in _FORMATS}
+
+MAX_MESSAGE = 200
+
+
+def extractor_for(blob: Blob) -> Extractor | None:
+    """The extractor for the blob's suffix, or None for a format we do not read (a skip)."""
+    return EXTRACTORS.get(blob.suffix)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    detail = text[0][:MAX_MESSAGE] if text else ""
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def extract(blob: Blob) -> Iterator[Segment]:
+    """Segments of the blob. Raises only ExtractionError: kind "unsupported" when no extractor
+    fits, "binary" for binary content in a text format (both skips, not errors), "unreadable"
+    for I/O errors, "encrypted", and "corrupt" for anything a parser library throws."""
+    fn = extractor_for(blob)
+    if fn is None:
+        raise ExtractionError("unsupported", f"no extractor for {blob.suffix or 'files without suffix'}")
+    segments = None
+    try:
+        segments = fn(blob)
+        yield from segments
+    except ExtractionError:
+        raise
+    except OSError as exc:
+        raise ExtractionError("unreadable", _short(exc)) from exc
+    # Parsers fed hostile files fail in every way, deep recursion and exhausted memory included;
+    # one bad file must not end the run.
+    except Exception as exc:
+        raise ExtractionError("corrupt", f"{_LIBRARY.get(fn, fn.__name__)}: {_short(exc)}") from exc
+    finally:
+        close = getattr(segments, "close", None)
+        if close is not None:
+            close()

@@ -1,0 +1,1 @@
+"""Execution: the per-file worker and the runner that feeds it."""
