@@ -45,8 +45,8 @@ __all__ = [
     "iban", "be_national_number", "be_bis_number", "nl_bsn", "be_enterprise_number",
     "be_vat", "nl_vat", "kvk", "be_eid_card_number", "nl_id_document_number",
     "be_passport_number", "credit_card", "phone_be", "phone_nl", "ipv4", "ipv6", "ogm",
-    "mrz_td1", "mrz_td2", "mrz_td3", "mrz_name", "person", "address", "email", "birth_date",
-    "LOCALES",
+    "mrz_td1", "mrz_td2", "mrz_td3", "mrz_name", "person", "address", "street_name", "email",
+    "birth_date", "LOCALES", "PARTICLES", "BE_PHONE_STYLES", "NL_PHONE_STYLES",
 ]
 
 LOCALES = ("nl_NL", "nl_BE", "fr_BE", "en_GB")
@@ -258,7 +258,8 @@ def nl_bsn(rng: random.Random, style: str = "plain") -> str:
 
 def _enterprise_compact(rng: random.Random) -> str:
     while True:
-        base = rng.choice("01") + _digits(rng, 7)
+        # Numbers starting with 1 are only issued since 2023; most companies have a 0.
+        base = ("0" if rng.random() < 0.85 else "1") + _digits(rng, 7)
         if int(base) < 2000000:  # stay clear of implausibly small numbers
             continue
         for check in range(100):
@@ -691,10 +692,15 @@ PARTICLES = ("van", "de", "der", "den", "ter", "ten", "te", "het", "la", "le", "
              "op", "in", "'t", "vanden", "vander", "d'")
 
 
+# Faker's nl_NL surnames include medieval and noble ones ('Chrodtrud', 'Adriaensdr',
+# 'Aelftrud van Wessex'); these patterns keep the sample people ordinary.
+_ODD_SURNAME = re.compile(r"(?:dr|sz|trud|idis|rada|augh|ije)$|^'s|[A-Z].*[A-Z]|-")
+
+
 def _plain_last_name(last: str) -> bool:
     """A surname, possibly after particles ('van der Berg', 'De Smet'), never two names."""
-    *particles, _core = last.split(" ")
-    return all(p.lower() in PARTICLES for p in particles)
+    *particles, core = last.split(" ")
+    return all(p.lower() in PARTICLES for p in particles) and not _ODD_SURNAME.search(core)
 
 
 def person(rng: random.Random, locale: str = "nl_NL", sex: str | None = None) -> tuple[str, str]:
@@ -825,6 +831,12 @@ def address(rng: random.Random, locale: str = "nl_NL") -> tuple[str, str]:
 
 _EMAIL_DOMAINS = ("voorbeeld.be", "voorbeeld.nl", "exemple.be", "example.com", "example.org",
                   "mail-demo.eu", "postvak-demo.nl", "courrier-demo.be")
+_LOCALE_DOMAINS = {
+    "nl_NL": ("voorbeeld.nl", "postvak-demo.nl", "example.com", "mail-demo.eu"),
+    "nl_BE": ("voorbeeld.be", "example.com", "mail-demo.eu"),
+    "fr_BE": ("exemple.be", "courrier-demo.be", "example.com", "mail-demo.eu"),
+    "en_GB": ("example.com", "example.org", "mail-demo.eu"),
+}
 
 
 def _email_part(text: str) -> str:
@@ -833,9 +845,12 @@ def _email_part(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text)
 
 
-def email(rng: random.Random, first: str, last: str, domain: str | None = None) -> str:
-    """An e-mail address built from a name: 'sophie.peeters@voorbeeld.be', 'j.devries@...'."""
-    domain = domain or rng.choice(_EMAIL_DOMAINS)
+def email(rng: random.Random, first: str, last: str, domain: str | None = None,
+          locale: str | None = None) -> str:
+    """An e-mail address built from a name: 'sophie.peeters@voorbeeld.be', 'j.devries@...'.
+
+    Without ``domain`` one of a few fictional mail domains is used, matching ``locale``."""
+    domain = domain or rng.choice(_LOCALE_DOMAINS.get(locale or "", _EMAIL_DOMAINS))
     f, last_part = _email_part(first), _email_part(last)
     pattern = rng.choice(("f.l", "f.l", "fl", "i.l", "f_l", "f.lN"))
     local = {

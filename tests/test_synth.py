@@ -292,6 +292,10 @@ def test_person_and_email(locale):
         mail = synth.email(rng, first, last)
         assert re.fullmatch(r"[a-z0-9._]+@[a-z0-9.-]+\.(be|nl|com|eu|org)", mail)
         assert synth.email(rng, first, last, "firma.nl").endswith("@firma.nl")
+        local = synth.email(rng, first, last, locale=locale)
+        assert local.split("@")[1] in synth._LOCALE_DOMAINS[locale]
+        *particles, core = last.split(" ")
+        assert all(p.lower() in synth.PARTICLES for p in particles), last
 
 
 @pytest.mark.parametrize("locale", synth.LOCALES)

@@ -14,12 +14,16 @@ from stdnum.nl import postcode as nl_postcode
 from piiscan.detect.context import compile_words, has_word
 from piiscan.detect.recognizers import DetectorRecognizer, Hit
 from piiscan.detect.rules import Rule, load_lexicon
-from piiscan.detect.text_view import TextView
+from piiscan.detect.text_view import Reach, TextView
+
+_REACH = Reach(before=80, after=70, min_length=1)
 
 _U, _L = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _WORD = rf"[{_U}][\w'’.-]*"
 _CONNECTOR = r"(?:van|de|der|den|het|ter|ten|te|'t|op|aan|in|bij|la|le|les|du|des|d'|l'|de la|de l')"
 # Words that may precede a street name in running text but are not part of it.
+_FIELD_OPENERS = "\"':,;>\t|("
+_PLACE_PREFIXES = {"Den", "De", "La", "Le", "Les", "Sint", "Saint", "Sainte", "Sankt", "Nieuw", "Oud", "Oude", "Groot", "Klein", "Bad"}
 _LEADING_NOISE = {"adres", "adresse", "address", "op", "in", "te", "wonende", "woonachtig", "naar", "aan", "via", "de", "het", "the", "at"}
 
 
@@ -44,13 +48,20 @@ class AddressRecognizer(DetectorRecognizer):
         )
         french = rf"(?:\d{{1,4}}(?:bis|ter)?,?[ ])?(?i:{prefixes})[ ](?:(?:{_WORD}|{_CONNECTOR}|[{_L}]+)[ ]?){{1,6}}?(?:,?[ ]{number})"
         place = rf"(?:'[sS][ -])?[{_U}][\w'’-]*(?:[ -](?:{_WORD}|aan|op|en|de|den|der|bij|sur|lez|la|le)){{0,3}}"
-        self._street = re.compile(rf"(?<![\w-])(?:{dutch}|{french})(?![\w])")
+        # Not after "/" or ".": "11/04/2024 Rue de la Fontaine 49" is a date, then a street.
+        self._street = re.compile(rf"(?<![\w/.-])(?:{dutch}|{french})(?![\w])")
         self._postcode = re.compile(rf"(?P<pc>(?:[BbLl]-)?[1-9]\d{{3}}(?:[ ]?[A-Z]{{2}})?)[ ]{{1,2}}(?P<place>{place})")
         self._joiner = re.compile(r",?[ ]{1,3}")
 
     def find(self, view: TextView) -> Iterator[Hit]:
+        # Every address holds a number: search only around digits, reaching back over the
+        # street name and forward over box number, postcode and place.
+        for window_start, window_end in view.windows("digit", _REACH):
+            yield from self._find_in(view, window_start, window_end)
+
+    def _find_in(self, view: TextView, window_start: int, window_end: int) -> Iterator[Hit]:
         text = view.text
-        for m in self._street.finditer(text):
+        for m in self._street.finditer(text, window_start, window_end):
             start, end = self._trim_leading(text, m.start(), m.end()), m.end()
             joined = self._joiner.match(text, end)
             if joined:
@@ -58,39 +69,57 @@ class AddressRecognizer(DetectorRecognizer):
                 if pc_end is not None:
                     end = pc_end
             yield self._hit(view, start, end, self.score, "street")
-        for m in self._postcode.finditer(text):
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            if text[line_start:m.start()].strip():
-                continue  # only at the start of a line: "regio 3500" is not an address
+        for m in self._postcode.finditer(text, window_start, window_end):
             end = self._postcode_end(text, m.start(), standalone=True)
             if end is not None:
                 yield self._hit(view, m.start(), end, self.postcode_score, "postcode")
 
     def _postcode_end(self, text: str, pos: int, standalone: bool) -> int | None:
         m = self._postcode.match(text, pos)
-        if not m:
+        if not m or (pos and (text[pos - 1].isalnum() or text[pos - 1] in "/.-")):
             return None
         code = m.group("pc")
         place_end = self._place_end(text, m.start("place"), m.end("place"))
         if place_end is None:
             return None
         if re.fullmatch(r"\d{4}[ ]?[A-Z]{2}", code):
+            # "1234 AB" is distinctive enough anywhere (and stdnum knows the unused series).
             return place_end if nl_postcode.is_valid(code) else None
-        place = text[m.start("place"):place_end]
-        # A bare four-digit number + capitalised word is common in prose; alone on its line
-        # it must name a known place.
-        if standalone and place not in self.cities:
+        if not standalone:
+            return place_end
+        # Four digits and a capitalised word are common in prose ("in 2024 Rue..."): alone,
+        # a Belgian postcode must open its line or field ('"lijn2": "8900 Ieper"') and name a
+        # known place, or follow a street line.
+        line_start = text.rfind("\n", 0, pos) + 1
+        before = text[line_start:pos].rstrip()
+        if before and before[-1] not in _FIELD_OPENERS:
             return None
-        return place_end
+        place = text[m.start("place"):place_end]
+        if place in self.cities or self._street_line_before(text, line_start):
+            return place_end
+        return None
+
+    def _street_line_before(self, text: str, line_start: int) -> bool:
+        if line_start < 2:
+            return False
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        previous = text[prev_start:line_start - 1].strip()
+        return bool(previous) and self._street.fullmatch(previous) is not None
 
     def _place_end(self, text: str, start: int, end: int) -> int | None:
-        """Longest known place name at `start`, else the first word."""
-        words = list(re.finditer(r"[^ ]+", text[start:end]))
+        """End of the place name at `start`: the longest known name, else one word (two
+        after a prefix such as "Den" or "Sint")."""
+        words = list(re.finditer(r"[^ ,;:\t\r\n]+", text[start:end]))
         for w in reversed(words):
-            if text[start:start + w.end()].rstrip(",.") in self.cities:
-                return start + len(text[start:start + w.end()].rstrip(",."))
-        first = words[0].group().rstrip(",.") if words else ""
-        return start + len(first) if first else None
+            candidate = text[start:start + w.end()].rstrip(".")
+            if candidate in self.cities:
+                return start + len(candidate)
+        if not words:
+            return None
+        first = words[0]
+        if first.group() in _PLACE_PREFIXES and len(words) > 1 and words[1].start() == first.end() + 1:
+            return start + words[1].end()
+        return start + len(first.group().rstrip("."))
 
     def _trim_leading(self, text: str, start: int, end: int) -> int:
         words = text[start:end].split(" ")

@@ -6,6 +6,8 @@ rules: minimum score, overlaps resolved in favour of the stronger, more specific
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,15 +102,18 @@ class Detector:
             for recognizer in self.recognizers:
                 entity = recognizer.rule.entity
                 for hit in recognizer.find(view):
-                    if hit.score >= self.min_score:
+                    if hit.veto or hit.score >= self.min_score:
                         hits.append((entity, hit))
             results.extend(self._place(view, batch.first, _resolve_overlaps(hits)))
         return results
 
     def findings(self, path: str, segments: list[Segment]) -> list[Finding]:
         out = []
+        newlines: dict[int, list[int]] = {}
         for span in self.detect(segments):
             segment = segments[span.segment]
+            if span.segment not in newlines:
+                newlines[span.segment] = [m.start() for m in _NEWLINE.finditer(segment.text)]
             out.append(
                 Finding(
                     path=path,
@@ -116,7 +121,7 @@ class Detector:
                     score=round(span.score, 2),
                     start=span.start,
                     end=span.end,
-                    location=_location(segment, span.start),
+                    location=_location(segment, newlines[span.segment], span.start),
                     recognizer=span.recognizer,
                     value=segment.text[span.start:span.end],
                     canonical=span.canonical,
@@ -146,14 +151,21 @@ class Detector:
 
 
 def _resolve_overlaps(hits: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
-    ranked = sorted(hits, key=lambda eh: (-eh[1].score, -_SPECIFICITY.get(eh[0], 0), -(eh[1].end - eh[1].start), eh[1].start))
+    """Keep the strongest of overlapping hits: score (a veto wins a tie), specificity, length.
+
+    A veto is text that is an invalid identifier; it blocks what it overlaps and is dropped."""
+    ranked = sorted(hits, key=lambda eh: (-eh[1].score, not eh[1].veto, -_SPECIFICITY.get(eh[0], 0), -(eh[1].end - eh[1].start), eh[1].start))
     kept: list[tuple[str, Hit]] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # kept intervals, sorted and disjoint
+    ends: list[int] = []
     for entity, hit in ranked:
-        if any(hit.start < e and s < hit.end for s, e in taken):
+        i = bisect_left(starts, hit.end)  # intervals starting before hit.end: indices < i
+        if i and ends[i - 1] > hit.start:
             continue
-        kept.append((entity, hit))
-        taken.append((hit.start, hit.end))
+        starts.insert(i, hit.start)
+        ends.insert(i, hit.end)
+        if not hit.veto:
+            kept.append((entity, hit))
     return kept
 
 
@@ -176,12 +188,16 @@ def _batches(segments: list[Segment]):
         yield _Batch(first, batch)
 
 
-def _location(segment: Segment, start: int) -> Location:
+_NEWLINE = re.compile("\n")
+
+
+def _location(segment: Segment, newline_offsets: list[int], start: int) -> Location:
+    """The segment's location, with the line of `start` when the segment has lines."""
     loc = segment.location
-    newlines = segment.text.count("\n", 0, start)
+    newlines = bisect_left(newline_offsets, start)
     if loc.line is not None:
         line = loc.line + newlines
-    elif newlines or "\n" in segment.text:
+    elif newline_offsets:
         line = newlines + 1
     else:
         line = None

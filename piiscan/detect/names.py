@@ -20,7 +20,7 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
 # A capitalised name word: "Sophie", "Jean-Pierre", "D'Hondt", "O'Brien", "Van" (particles are
 # filtered later), never all-caps (MRZ lines, acronyms) and never inside an e-mail address.
-NAME_WORD = rf"(?:[DdOL]')?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
+NAME_WORD = rf"(?:[DdOL]'[{_UPPER}{_LOWER}]|[{_UPPER}])[{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
 _CAPWORD = re.compile(rf"(?<![\w.@/'-]){NAME_WORD}(?![\w@])")
 _HOUSE_NUMBER = re.compile(r",?[ ]\d")
 _TOKEN = re.compile(rf"[ ]+({NAME_WORD}|[{_LOWER}]+'?[{_LOWER}]*|'t|'s)(?![\w@-])")
@@ -38,13 +38,10 @@ class PersonRecognizer(DetectorRecognizer):
         self.street_suffixes = tuple(_load_street_suffixes(rules_dir))
         self.score = rule.score
         self.label_score = float(raw.get("label_score", 0.85))
-        titles = [t for ws in raw.get("titles", {}).values() for t in ws]
-        labels = [w for ws in raw.get("labels", {}).values() for w in ws]
-        closings = [w for ws in raw.get("closings", {}).values() for w in ws]
+        self.titles = _phrases(w for ws in raw.get("titles", {}).values() for w in ws)
+        self.labels = _phrases(w for ws in raw.get("labels", {}).values() for w in ws)
+        self.closings = {w.lower() for ws in raw.get("closings", {}).values() for w in ws}
         self.name_columns = compile_words(raw.get("name_columns", ()))
-        self._title_re = _prefix_re(titles, r"[ ]+")
-        self._label_re = _prefix_re(labels, r"[ \t]*[:：][ \t]*")
-        self._closing_re = _prefix_re(closings, r"[ \t]*[,.!]?[ \t]*\r?\n[ \t]*")
 
     # -- parsing --------------------------------------------------------------------------
 
@@ -95,24 +92,61 @@ class PersonRecognizer(DetectorRecognizer):
     def find(self, view: TextView) -> Iterator[Hit]:
         text = view.text
         claimed: list[tuple[int, int]] = []
-        for prefix_re, score in ((self._label_re, self.label_score), (self._title_re, self.label_score), (self._closing_re, self.label_score)):
-            if prefix_re is None:
-                continue
-            for m in prefix_re.finditer(text):
-                end = self._read_name(text, m.end(), need_given=False)
-                if end is not None:
-                    claimed.append((m.end(), end))
-                    yield self._hit(text, m.end(), end, score, "label")
         yield from self._name_columns(view, claimed)
+        claimed_until = -1
+        # One pass over capitalised words; the evidence for each is read from just before it.
         for m in _CAPWORD.finditer(text):
-            if m.group() not in self.first_names or any(s <= m.start() < e for s, e in claimed):
+            start = m.start()
+            if start < claimed_until or any(s <= start < e for s, e in claimed):
                 continue
-            end = self._read_name(text, m.start(), need_given=True)
-            if end is not None:
-                claimed.append((m.start(), end))
-                surname = text[m.start():end].rsplit(" ", 1)[-1]
+            has_label = self._introduced(text, start)
+            given = m.group() in self.first_names
+            if not (has_label or given):
+                continue
+            end = self._read_name(text, start, need_given=not has_label)
+            if end is None and has_label and given:
+                end = self._read_name(text, start, need_given=True)
+            if end is None:
+                continue
+            claimed_until = end
+            if has_label:
+                yield self._hit(text, start, end, self.label_score, "label")
+            else:
+                surname = text[start:end].rsplit(" ", 1)[-1]
                 score = self.score + (0.1 if surname in self.last_names else 0.0)
-                yield self._hit(text, m.start(), end, score, "given_name")
+                yield self._hit(text, start, end, score, "given_name")
+
+    def _introduced(self, text: str, start: int) -> bool:
+        """A title ("mevrouw "), a label ("Naam: ") or a closing formula on the line above."""
+        before = text[max(0, start - 40):start]
+        stripped = before.rstrip(" \t")
+        if not stripped or stripped.endswith("\n"):
+            return self._after_closing(text, start)
+        colon = stripped.endswith((":", "："))
+        if colon:
+            stripped = stripped[:-1].rstrip(" \t")
+        elif len(stripped) == len(before):
+            return False  # no space between the word and what precedes it
+        lower = stripped.lower()
+        phrases = self.labels if colon else self.titles
+        cut_at = max(lower.rfind(" "), lower.rfind("\n"), lower.rfind("\t")) + 1
+        last = lower[cut_at:]
+        if not colon and len(last) > 1 and stripped[cut_at:].isupper():
+            return False  # "MS" in "9707 MS Groningen" is a postcode, not "Ms"
+        for phrase in phrases.get(last.rstrip("."), ()):
+            if lower.endswith(phrase) or lower.endswith(phrase.rstrip(".")):
+                cut = len(lower) - len(phrase if lower.endswith(phrase) else phrase.rstrip("."))
+                if cut == 0 or not lower[cut - 1].isalnum():
+                    return True
+        return False
+
+    def _after_closing(self, text: str, start: int) -> bool:
+        line_start = text.rfind("\n", 0, start) + 1
+        if text[line_start:start].strip():
+            return False
+        prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+        previous = text[prev_start:max(prev_start, line_start - 1)].strip().rstrip(",.!").lower()
+        return previous in self.closings
 
     def _name_columns(self, view: TextView, claimed: list) -> Iterator[Hit]:
         if self.name_columns is None:
@@ -138,12 +172,13 @@ def _spans_with_context(view: TextView):
             yield view.span_at(view._starts[index])
 
 
-def _prefix_re(words: list[str], tail: str) -> re.Pattern | None:
-    if not words:
-        return None
-    ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
-    alternatives = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in ordered)
-    return re.compile(rf"(?<![\w])(?i:{alternatives})(?<=[\w.]){tail}")
+def _phrases(words) -> dict[str, list[str]]:
+    """Titles or labels indexed by their last word ("de heer" under "heer"), longest first."""
+    index: dict[str, list[str]] = {}
+    for phrase in sorted({w.lower() for w in words}, key=len, reverse=True):
+        last = phrase.split()[-1].rstrip(".")
+        index.setdefault(last, []).append(phrase)
+    return index
 
 
 def _load_street_suffixes(rules_dir) -> list[str]:

@@ -27,6 +27,7 @@ class Hit:
     score: float
     canonical: str
     recognizer: str
+    veto: bool = False  # an invalid identifier: blocks overlapping findings, is not reported
 
 
 _GROUP_SEPARATOR = re.compile(r"[ ./-]+")
@@ -74,18 +75,28 @@ class PatternRuleRecognizer(DetectorRecognizer):
 
     def find(self, view: TextView) -> Iterator[Hit]:
         text = view.text
-        seen: set[tuple[int, int]] = set()
-        for pattern in self.rule.patterns:
-            for match in pattern.regex.finditer(text):
+        patterns = self.rule.patterns
+        combined = self.rule.combined
+        for window_start, window_end in view.windows(self.rule.trigger, self.rule.reach):
+            for match in combined.finditer(text, window_start, window_end):
+                if match.end() == window_end and window_end != len(text):
+                    # The window's edge stopped the match, not the text: look again unbounded.
+                    match = combined.match(text, match.start())
+                    if match is None:
+                        continue
                 start, end = match.span()
+                pattern = patterns[int(match.lastgroup[2:])]
                 canonical = self.validate(match.group())
                 if canonical is None and self.rule.shrink:
                     end, canonical = self._shrink(text, start, end)
-                if canonical is None or canonical.upper() in self.allowlist or (start, end) in seen:
+                if canonical is None:
+                    if self.rule.veto_invalid:
+                        yield Hit(start, end, self.rule.veto_invalid, "", f"{self.rule.id}:invalid", veto=True)
+                    continue
+                if canonical.upper() in self.allowlist:
                     continue
                 score = self._score(view, start, end, pattern.score)
                 if score is not None:
-                    seen.add((start, end))
                     yield Hit(start, end, score, canonical, f"{self.rule.id}:{pattern.name}")
 
     def _shrink(self, text: str, start: int, end: int) -> tuple[int, str | None]:

@@ -7,12 +7,35 @@ newline except MRZ, which needs whole lines), and every offset is mapped back.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from piiscan.model import Segment
 
 SEPARATOR = "\n\n"
+
+# Trigger characters: every pattern of a "digit" rule contains a digit, every e-mail an '@',
+# every MRZ a '<'. Finding the clusters of such characters is one fast pass; rules then only
+# search small windows around the clusters long enough to hold what they look for, instead
+# of trying their full pattern at every position of the text.
+_CLUSTERS = {
+    # Digits with what separates or follows them in identifiers: "+32 (0)2 670 00 00",
+    # "NL91ABNA0417164300" (from "91" on), "2001:db8::1", "85.07.30-033.28".
+    "digit": re.compile(r"[+(]?\d[\dA-Za-f]*+(?:[ .,/()+:-]{1,3}+[\dA-Za-f]++)*+"),
+    "at": re.compile("@"),
+    "mrz": re.compile("<<+"),
+}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How far around a trigger cluster a rule's matches can extend, and the shortest
+    cluster that can hold one (an 11-digit national number needs at least 11 characters)."""
+
+    before: int = 0
+    after: int = 0
+    min_length: int = 1
 
 
 @dataclass(frozen=True)
@@ -35,10 +58,37 @@ class TextView:
             offset += len(segment.text) + len(SEPARATOR)
         self.text = SEPARATOR.join(parts)
         self._starts = starts
+        self._clusters: dict[str, list[tuple[int, int]]] = {}
+        self._windows: dict[tuple, list[tuple[int, int]]] = {}
 
     @classmethod
     def single(cls, text: str, context: str = "") -> "TextView":
         return cls([Segment(text=text, context=context)])
+
+    def clusters(self, trigger: str) -> list[tuple[int, int]]:
+        if trigger not in self._clusters:
+            self._clusters[trigger] = [m.span() for m in _CLUSTERS[trigger].finditer(self.text)]
+        return self._clusters[trigger]
+
+    def windows(self, trigger: str, reach: Reach = Reach()) -> list[tuple[int, int]]:
+        """Merged (start, end) windows around trigger clusters; the whole text for "none"."""
+        if trigger == "none":
+            return [(0, len(self.text))]
+        key = (trigger, reach)
+        if key not in self._windows:
+            before, after, min_length = reach.before, reach.after, reach.min_length
+            limit = len(self.text)
+            merged: list[list[int]] = []
+            for start, end in self.clusters(trigger):
+                if end - start < min_length:
+                    continue
+                start, end = start - before, end + after
+                if merged and start <= merged[-1][1]:
+                    merged[-1][1] = end
+                else:
+                    merged.append([start, end])
+            self._windows[key] = [(max(0, s), min(limit, e)) for s, e in merged]
+        return self._windows[key]
 
     def span_at(self, offset: int) -> Span:
         index = bisect_right(self._starts, offset) - 1

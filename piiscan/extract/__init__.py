@@ -20,7 +20,8 @@ Extractor = Callable[[Blob], Iterator[Segment]]
 
 # (extractor, library named in error messages, suffixes). ".eml" gets its own extractor later.
 _FORMATS: tuple[tuple[Extractor, str, tuple[str, ...]], ...] = (
-    (extract_text, "text", (".txt", ".text", ".md", ".log", ".json", ".xml")),
+    (extract_text, "text", (".txt", ".text", ".md", ".log", ".json", ".jsonl", ".ndjson", ".xml",
+                            ".yaml", ".yml", ".sql", ".ini", ".cfg", ".conf", ".vcf", ".ics", ".ldif")),
     (extract_html, "html.parser", (".html", ".htm")),
     (extract_csv, "csv", (".csv", ".tsv")),
     (extract_pdf, "pypdfium2", (".pdf",)),

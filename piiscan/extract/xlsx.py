@@ -21,7 +21,7 @@ def render(value: object, number_format: str | None = None) -> str:
     dates as ISO."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e20:
         value = int(value)
     if isinstance(value, int):
         text = str(value)
@@ -51,7 +51,8 @@ def _sheet(ws) -> Iterator[Segment]:
         for cell in cells:
             text = render(cell.value, cell.number_format)
             if text.strip():
-                location = Location(sheet=ws.title, cell=f"{column_letters(cell.column)}{cell.row}", line=cell.row)
+                address = f"{column_letters(cell.column)}{cell.row}"
+                location = Location(sheet=ws.title, cell=address, line=cell.row)
                 yield Segment(text, location, "" if is_header else header.get(cell.column, ""))
         if is_header:
             header = {c.column: str(c.value).strip() for c in cells}
@@ -64,6 +65,9 @@ def extract_xlsx(blob: Blob) -> Iterator[Segment]:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True, keep_links=False)
         try:
             for ws in workbook.worksheets:
+                # Some exporters write a wrong <dimension> (often just "A1"); read-only mode
+                # would trust it and silently drop every cell outside it.
+                ws.reset_dimensions()
                 yield from _sheet(ws)
         finally:
             workbook.close()

@@ -16,7 +16,8 @@ def memory_blob(path: str, data: bytes = b"") -> Blob:
 
 def test_registered_suffixes():
     assert set(EXTRACTORS) == {
-        ".txt", ".text", ".md", ".log", ".json", ".xml", ".html", ".htm",
+        ".txt", ".text", ".md", ".log", ".json", ".jsonl", ".ndjson", ".xml", ".yaml", ".yml",
+        ".sql", ".ini", ".cfg", ".conf", ".vcf", ".ics", ".ldif", ".html", ".htm",
         ".csv", ".tsv", ".pdf", ".docx", ".xlsx", ".xlsm",
     }
     assert ".eml" not in EXTRACTORS  # its own extractor comes later

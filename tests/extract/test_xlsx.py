@@ -121,3 +121,21 @@ def test_workbook_stream_is_closed(tmp_path, blob_from_path):
 
     list(extract_xlsx(type(blob)(blob.path, blob.size, tracking_open)))
     assert opened and all(stream.closed for stream in opened)
+
+
+def test_wrong_dimension_does_not_hide_cells(tmp_path, blob_from_path):
+    import re
+    import zipfile
+
+    path = build_workbook(tmp_path / "export.xlsx")
+    with zipfile.ZipFile(path) as zin:
+        members = {name: zin.read(name) for name in zin.namelist()}
+    for name in members:
+        if name.startswith("xl/worksheets/sheet"):
+            members[name] = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', members[name])
+    with zipfile.ZipFile(path, "w") as zout:
+        for name, data in members.items():
+            zout.writestr(name, data)
+    cells = {(s.location.sheet, s.location.cell): s.text for s in extract(blob_from_path(path))}
+    assert cells["Klanten", "B2"] == "123456782"
+    assert cells["Personeel 2024", "C4"] == "Hanne Wuyts"
