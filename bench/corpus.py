@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import datetime
 import random
-import re
 import textwrap
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -382,7 +381,8 @@ def _block_letter(d: _Doc) -> None:
     w.entity("POSTAL_ADDRESS", f"{street}\n{city}")
     w.text(f"\n\n{d.date()}\n\n")
     w.text(f"{_GREETING[lang][sex]} ")
-    w.entity("PERSON", addressee[1])
+    # Without a first name before it, a Dutch tussenvoegsel takes a capital: 'heer Van Dijk'.
+    w.entity("PERSON", addressee[1][:1].upper() + addressee[1][1:])
     w.text(",\n\n")
     d.paragraph()
     roll = rng.random()

@@ -109,15 +109,18 @@ def _account(summary: Summary, result) -> None:
         summary.files_skipped += 1
         summary.skip_reasons[result.skipped] += 1
         return
-    summary.files_scanned += 1
-    summary.bytes_scanned += result.size
+    # A file that failed counts as failed, not scanned, even if some of it was read (its
+    # findings up to the failure are still reported).
+    if result.error:
+        summary.files_failed += 1
+        summary.error_kinds[result.error.kind] += 1
+    else:
+        summary.files_scanned += 1
+        summary.bytes_scanned += result.size
     if result.findings:
         summary.files_with_findings += 1
     for finding in result.findings:
         summary.findings[finding.entity_type] += 1
-    if result.error:
-        summary.files_failed += 1
-        summary.error_kinds[result.error.kind] += 1
 
 
 def _default_format(output: str | None) -> str:

@@ -60,6 +60,8 @@ _VISIBLE = {
     "NL_KVK": (0, 2),
     "MRZ": (5, 0),
     "IP_ADDRESS": (0, 0),
+    "DATE_OF_BIRTH": (0, 0),
+    "NL_BSN": (0, 0),
 }
 _WORDWISE = {"PERSON", "POSTAL_ADDRESS"}
 

@@ -93,8 +93,12 @@ def _walk_dir(root: Path, display_root: str, cli_spec, options: WalkOptions) -> 
         dirs.sort()
         for d in list(dirs):
             rel = f"{rel_folder}/{d}" if rel_folder else d
-            if excluded(rel, True):
+            if not options.follow_symlinks and (here / d).is_symlink():
+                dirs.remove(d)  # os.walk would not descend either; say so in the summary
+                yield Skip(_display(display_root, rel), "symlink")
+            elif excluded(rel, True):
                 dirs.remove(d)
+                yield Skip(_display(display_root, rel) + "/", "excluded")
         for name in sorted(files):
             rel = f"{rel_folder}/{name}" if rel_folder else name
             display = _display(display_root, rel)

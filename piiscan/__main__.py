@@ -1,0 +1,5 @@
+"""`python -m piiscan` is the `piiscan` command."""
+
+from piiscan.cli import main
+
+main()
