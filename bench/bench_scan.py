@@ -396,13 +396,10 @@ def _prepare(args) -> dict:
     if args.regen:
         corpus_path.unlink(missing_ok=True)
         shutil.rmtree(tree, ignore_errors=True)
-    # Drop caches of other keys or sizes.
-    for old in OUT.glob("corpus_*.pkl"):
-        if old != corpus_path:
-            old.unlink()
-    for old in OUT.glob("tree_*"):
-        if old not in (tree, Path(str(tree) + ".json")):
-            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+    # Drop caches made from older generator sources (other sizes and seeds are kept).
+    for old in list(OUT.glob("corpus_*")) + list(OUT.glob("tree_*")):
+        if key not in old.name:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
     ctx = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(2, mp_context=ctx) as pool:
         jobs = {}
@@ -443,9 +440,9 @@ def _table(fig: dict) -> str:
     add(f"  peak RSS (ru_maxrss)           {p['rss']['ru_maxrss_mb']:6.0f} MB          "
         + (f"{pr['rss']['ru_maxrss_mb']:6.0f} MB" if pr else "-"))
     add("")
-    cols = [("piiscan whole corpus", p["eval"]), ("piiscan slice", ps["eval"])]
+    cols = [("piiscan whole corpus", p["eval"])]
     if pr:
-        cols.append(("Presidio slice", pr["eval"]))
+        cols += [("piiscan slice", ps["eval"]), ("Presidio slice", pr["eval"])]
     add(f"  {'recall (same type, overlap)':<28}" + "".join(f"{name:>24}" for name, _ in cols))
     for t in STRUCTURED + ("STRUCTURED TOTAL",) + EXTRA:
         if t in EXTRA[:1]:
@@ -464,8 +461,8 @@ def _table(fig: dict) -> str:
     add(f"  noise: findings overlapping no inserted value")
     add(f"    piiscan whole corpus: {p['eval']['noise']} ({p['findings']} findings) "
         f"{_fmt_counts(p['eval']['noise_by_type'])}")
-    add(f"    piiscan slice:        {ps['eval']['noise']} {_fmt_counts(ps['eval']['noise_by_type'])}")
     if pr:
+        add(f"    piiscan slice:        {ps['eval']['noise']} {_fmt_counts(ps['eval']['noise_by_type'])}")
         add(f"    Presidio slice:       {pr['eval']['noise']} ({pr['eval']['noise_score_ge_0_5']} with score >= 0.5; "
             f"{pr['findings']} findings) {_fmt_counts(pr['eval']['noise_by_type'])}")
     add(f"  findings of another type on an inserted value: piiscan {_fmt_counts(p['eval']['other_type_on_inserted'])}"

@@ -14,9 +14,7 @@ from stdnum.nl import postcode as nl_postcode
 from piiscan.detect.context import compile_words, has_word
 from piiscan.detect.recognizers import DetectorRecognizer, Hit
 from piiscan.detect.rules import Rule, load_lexicon
-from piiscan.detect.text_view import Reach, TextView
-
-_REACH = Reach(before=80, after=70, min_length=1)
+from piiscan.detect.text_view import TextView
 
 _U, _L = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _WORD = rf"[{_U}][\w'’.-]*"
@@ -52,27 +50,56 @@ class AddressRecognizer(DetectorRecognizer):
         self._street = re.compile(rf"(?<![\w/.-])(?:{dutch}|{french})(?![\w])")
         self._postcode = re.compile(rf"(?P<pc>(?:[BbLl]-)?[1-9]\d{{3}}(?:[ ]?[A-Z]{{2}})?)[ ]{{1,2}}(?P<place>{place})")
         self._joiner = re.compile(r",?[ ]{1,3}")
+        self.suffixes = tuple(w.lower() for w in raw["street_suffixes"])
+        # Case-sensitive variants: a case-insensitive alternation is several times slower.
+        words = {v for w in raw["street_prefixes"] for v in (w.lower(), w.capitalize(), w.upper())}
+        self._french_word = re.compile(rf"(?<![\w])(?:{_alternation(words)})[ ]")
 
     def find(self, view: TextView) -> Iterator[Hit]:
-        # Every address holds a number: search only around digits, reaching back over the
-        # street name and forward over box number, postcode and place.
-        for window_start, window_end in view.windows("digit", _REACH):
-            yield from self._find_in(view, window_start, window_end)
+        # Every address holds a number, so the digit clusters the detector already found
+        # are the candidates: a house number after a street word, or a postcode. The full
+        # street pattern runs only where a cheap test says a street may end.
+        done_until = -1
+        for cluster_start, cluster_end, shape in view.digit_clusters():
+            if cluster_start < done_until:
+                continue
+            hit = self._street_at(view, cluster_start, cluster_end) if shape[0] <= 4 else None
+            if hit is None:
+                hit = self._postcode_at(view, cluster_start)
+            if hit is not None:
+                done_until = hit.end
+                yield hit
 
-    def _find_in(self, view: TextView, window_start: int, window_end: int) -> Iterator[Hit]:
+    def _street_at(self, view: TextView, start: int, end: int) -> Hit | None:
+        """A street whose house number is the cluster at `start` (at most four digits)."""
         text = view.text
-        for m in self._street.finditer(text, window_start, window_end):
-            start, end = self._trim_leading(text, m.start(), m.end()), m.end()
-            joined = self._joiner.match(text, end)
-            if joined:
-                pc_end = self._postcode_end(text, joined.end(), standalone=False)
-                if pc_end is not None:
-                    end = pc_end
-            yield self._hit(view, start, end, self.score, "street")
-        for m in self._postcode.finditer(text, window_start, window_end):
-            end = self._postcode_end(text, m.start(), standalone=True)
-            if end is not None:
-                yield self._hit(view, m.start(), end, self.postcode_score, "postcode")
+        line_start = text.rfind("\n", 0, start) + 1
+        before = text[max(line_start, start - 40):start].rstrip(" ,")
+        last_word = before[before.rfind(" ") + 1:].lower()
+        if not last_word.endswith(self.suffixes):
+            # French order puts a street word first ("Rue de la Loi 16") or after the
+            # number ("16, rue de la Loi"); look for one only now, it is the rarer case.
+            if self._french_word.search(text, max(line_start, start - 70), min(len(text), end + 12)) is None:
+                return None
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        for m in self._street.finditer(text, max(line_start, start - 90), min(line_end, end + 60)):
+            if m.start() <= start < m.end() or (m.start() >= start and m.start() <= end + 3):
+                begin, finish = self._trim_leading(text, m.start(), m.end()), m.end()
+                joined = self._joiner.match(text, finish)
+                if joined:
+                    postcode_end = self._postcode_end(text, joined.end(), standalone=False)
+                    if postcode_end is not None:
+                        finish = postcode_end
+                return self._hit(view, begin, finish, self.score, "street")
+        return None
+
+    def _postcode_at(self, view: TextView, start: int) -> Hit | None:
+        text = view.text
+        if start >= 2 and text[start - 2:start] in ("B-", "b-", "L-", "l-"):
+            start -= 2
+        end = self._postcode_end(text, start, standalone=True)
+        return None if end is None else self._hit(view, start, end, self.postcode_score, "postcode")
 
     def _postcode_end(self, text: str, pos: int, standalone: bool) -> int | None:
         m = self._postcode.match(text, pos)

@@ -14,7 +14,8 @@ def compile_words(words: tuple[str, ...] | list[str]) -> re.Pattern | None:
         return None
     ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
     alternatives = "|".join(re.escape(w).replace(r"\ ", r"[\s_-]+") for w in ordered)
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+    # Dutch glues "nummer" onto the noun: "creditcardnummer", "rekeningnr".
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?:-?(?:nummers?|nr|no))?(?![^\W_])", re.IGNORECASE)
 
 
 def has_word(pattern: re.Pattern | None, *texts: str) -> bool:

@@ -15,7 +15,7 @@ from piiscan.detect.addresses import AddressRecognizer
 from piiscan.detect.names import PersonRecognizer
 from piiscan.detect.recognizers import DetectorRecognizer, Hit, PatternRuleRecognizer
 from piiscan.detect.rules import Rule, load_allowlist, load_rules
-from piiscan.detect.text_view import TextView
+from piiscan.detect.text_view import TextView, run_sums
 from piiscan.model import Finding, Location, Segment
 from piiscan.rules_path import default_rules_dir
 
@@ -88,6 +88,12 @@ class Detector:
         self.rules = rules
         self.min_score = min_score
         self.recognizers = build_recognizers(rules, rules_dir, load_allowlist(rules_dir))
+        self._by_digits_rules = [r for r in self.recognizers if r.rule.kind == "pattern" and r.rule.trigger == "digit"]
+        self._whole_text = [r for r in self.recognizers if r not in self._by_digits_rules]
+        # Which rules a cluster of a given shape goes to, worked out once per shape. A cluster
+        # may hold several numbers run together ("BSN 111222333 06-12345678" in a PDF table
+        # row), so every run of its digit groups counts, not only the whole cluster.
+        self._by_shape: dict[tuple[int, ...], list[PatternRuleRecognizer]] = {}
 
     @property
     def entity_types(self) -> list[str]:
@@ -99,13 +105,33 @@ class Detector:
         for batch in _batches(segments):
             view = TextView(batch.segments)
             hits = []
-            for recognizer in self.recognizers:
+            min_score = self.min_score
+            for recognizer in self._whole_text:
                 entity = recognizer.rule.entity
                 for hit in recognizer.find(view):
-                    if hit.veto or hit.score >= self.min_score:
+                    if hit.veto or hit.score >= min_score:
                         hits.append((entity, hit))
+            # One pass over the digit clusters; each goes only to the rules whose numbers
+            # have that many digits (an 11-digit cluster never reaches the KvK rule).
+            searched = {id(r): [0] for r in self._by_digits_rules}
+            found: dict[int, list[Hit]] = {id(r): [] for r in self._by_digits_rules}
+            by_shape = self._by_shape
+            for start, end, shape in view.digit_clusters():
+                recognizers = by_shape.get(shape)
+                if recognizers is None:
+                    recognizers = by_shape[shape] = self._rules_for(shape)
+                for recognizer in recognizers:
+                    key = id(recognizer)
+                    recognizer.search_near(view, start, end, searched[key], found[key])
+            for recognizer in self._by_digits_rules:
+                entity = recognizer.rule.entity
+                hits.extend((entity, hit) for hit in found[id(recognizer)] if hit.veto or hit.score >= min_score)
             results.extend(self._place(view, batch.first, _resolve_overlaps(hits)))
         return results
+
+    def _rules_for(self, shape: tuple[int, ...]) -> list[PatternRuleRecognizer]:
+        sums = run_sums(shape)
+        return [r for r in self._by_digits_rules if any(r.rule.digits[0] <= s <= r.rule.digits[1] for s in sums)]
 
     def findings(self, path: str, segments: list[Segment]) -> list[Finding]:
         out = []

@@ -20,8 +20,13 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
 # A capitalised name word: "Sophie", "Jean-Pierre", "D'Hondt", "O'Brien", "Van" (particles are
 # filtered later), never all-caps (MRZ lines, acronyms) and never inside an e-mail address.
-NAME_WORD = rf"(?:[DdOL]'[{_UPPER}{_LOWER}]|[{_UPPER}])[{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
+NAME_WORD = rf"(?:[DdOL]'[{_UPPER}{_LOWER}]|Ma?c[{_UPPER}]|[{_UPPER}])[{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
 _CAPWORD = re.compile(rf"(?<![\w.@/'-]){NAME_WORD}(?![\w@])")
+# Fast scan for a capitalised word; the rarer checks (what precedes it, "D'" and "Mc") are
+# made in code, only for words that may start a name.
+_CAPITALISED = re.compile(rf"[{_UPPER}][{_LOWER}]+")
+_NOT_BEFORE_NAME = ".@/'-_"
+_NEXT_WORD = re.compile(r"[ ]+([\w.]+)")
 _HOUSE_NUMBER = re.compile(r",?[ ]\d")
 _TOKEN = re.compile(rf"[ ]+({NAME_WORD}|[{_LOWER}]+'?[{_LOWER}]*|'t|'s)(?![\w@-])")
 
@@ -42,6 +47,7 @@ class PersonRecognizer(DetectorRecognizer):
         self.labels = _phrases(w for ws in raw.get("labels", {}).values() for w in ws)
         self.closings = {w.lower() for ws in raw.get("closings", {}).values() for w in ws}
         self.name_columns = compile_words(raw.get("name_columns", ()))
+        self.company_suffixes = frozenset(raw.get("company_suffixes", ()))
 
     # -- parsing --------------------------------------------------------------------------
 
@@ -85,6 +91,9 @@ class PersonRecognizer(DetectorRecognizer):
                 break  # a family name ends the name; given names may repeat before it
         if need_given and len(words) < 2:
             return None
+        following = _NEXT_WORD.match(text, end)
+        if following and following.group(1).rstrip(",") in self.company_suffixes:
+            return None  # "Immo Ardennes SA", "Peeters BV": a company
         return end
 
     # -- evidence -------------------------------------------------------------------------
@@ -93,15 +102,23 @@ class PersonRecognizer(DetectorRecognizer):
         text = view.text
         claimed: list[tuple[int, int]] = []
         yield from self._name_columns(view, claimed)
+        first_names = self.first_names
         claimed_until = -1
-        # One pass over capitalised words; the evidence for each is read from just before it.
-        for m in _CAPWORD.finditer(text):
+        # One fast pass over capitalised words; the costly checks run only for known given
+        # names and for words right after the evidence.
+        for m in _CAPITALISED.finditer(text):
             start = m.start()
-            if start < claimed_until or any(s <= start < e for s, e in claimed):
+            if start < claimed_until:
                 continue
+            if start >= 2 and text[start - 2] in "DdOL" and text[start - 1] == "'":
+                start -= 2  # "D'Hondt" starts at the D
+            if start and (text[start - 1].isalnum() or text[start - 1] in _NOT_BEFORE_NAME):
+                continue
+            given = m.group() in first_names
             has_label = self._introduced(text, start)
-            given = m.group() in self.first_names
             if not (has_label or given):
+                continue
+            if any(s <= start < e for s, e in claimed):
                 continue
             end = self._read_name(text, start, need_given=not has_label)
             if end is None and has_label and given:

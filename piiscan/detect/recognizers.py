@@ -16,7 +16,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from piiscan.detect.context import compile_words, has_word
 from piiscan.detect.rules import Rule
-from piiscan.detect.text_view import TextView
+from piiscan.detect.text_view import TextView, run_sums
 from piiscan.detect.validators import get_validator
 
 
@@ -74,30 +74,57 @@ class PatternRuleRecognizer(DetectorRecognizer):
         self.allowlist = allowlist
 
     def find(self, view: TextView) -> Iterator[Hit]:
+        hits: list[Hit] = []
+        if self.rule.trigger == "digit":
+            # The detector dispatches clusters itself (engine.py); this is the stand-alone path.
+            lo, hi = self.rule.digits
+            searched = [0]
+            for start, end, shape in view.digit_clusters():
+                if any(lo <= s <= hi for s in run_sums(shape)):
+                    self.search_near(view, start, end, searched, hits)
+        else:
+            for window_start, window_end in view.windows(self.rule.trigger, self.rule.reach):
+                self._search(view, window_start, window_end, [0], hits)
+        return iter(hits)
+
+    def search_near(self, view: TextView, cluster_start: int, cluster_end: int, searched: list[int], hits: list[Hit]) -> None:
+        """Append the matches around one digit cluster to `hits`. `searched` carries how far
+        this rule has looked, so clusters whose reach overlaps never report a match twice."""
+        reach = self.rule.reach
+        window_start = cluster_start - reach.before
+        if window_start < searched[0]:
+            window_start = searched[0]
+        window_end = cluster_end + reach.after
+        if window_end > len(view.text):
+            window_end = len(view.text)
+        if window_start < window_end:
+            self._search(view, window_start, window_end, searched, hits)
+
+    def _search(self, view: TextView, window_start: int, window_end: int, searched: list[int], hits: list[Hit]) -> None:
         text = view.text
-        patterns = self.rule.patterns
-        combined = self.rule.combined
-        for window_start, window_end in view.windows(self.rule.trigger, self.rule.reach):
-            for match in combined.finditer(text, window_start, window_end):
-                if match.end() == window_end and window_end != len(text):
-                    # The window's edge stopped the match, not the text: look again unbounded.
-                    match = combined.match(text, match.start())
-                    if match is None:
-                        continue
-                start, end = match.span()
-                pattern = patterns[int(match.lastgroup[2:])]
-                canonical = self.validate(match.group())
-                if canonical is None and self.rule.shrink:
-                    end, canonical = self._shrink(text, start, end)
-                if canonical is None:
-                    if self.rule.veto_invalid:
-                        yield Hit(start, end, self.rule.veto_invalid, "", f"{self.rule.id}:invalid", veto=True)
+        rule = self.rule
+        for match in rule.combined.finditer(text, window_start, window_end):
+            if match.end() == window_end and window_end != len(text):
+                # The window's edge stopped the match, not the text: look again unbounded.
+                match = rule.combined.match(text, match.start())
+                if match is None:
                     continue
-                if canonical.upper() in self.allowlist:
-                    continue
-                score = self._score(view, start, end, pattern.score)
-                if score is not None:
-                    yield Hit(start, end, score, canonical, f"{self.rule.id}:{pattern.name}")
+            start, end = match.span()
+            if end > searched[0]:
+                searched[0] = end
+            pattern = rule.patterns[int(match.lastgroup[2:])]
+            canonical = self.validate(match.group())
+            if canonical is None and rule.shrink:
+                end, canonical = self._shrink(text, start, end)
+            if canonical is None:
+                if rule.veto_invalid:
+                    hits.append(Hit(start, end, rule.veto_invalid, "", f"{rule.id}:invalid", veto=True))
+                continue
+            if canonical.upper() in self.allowlist:
+                continue
+            score = self._score(view, start, end, pattern.score)
+            if score is not None:
+                hits.append(Hit(start, end, score, canonical, f"{rule.id}:{pattern.name}"))
 
     def _shrink(self, text: str, start: int, end: int) -> tuple[int, str | None]:
         # A greedy candidate may have swallowed a following group ("BE68 5390 0754 7034 2024");

@@ -55,6 +55,9 @@ class Rule:
     veto_invalid: float = 0.0
     trigger: str = "none"  # "digit", "at", "mrz": only text near such a character is searched
     reach: Reach = field(default_factory=Reach)
+    # How many digits a match holds: a cluster is searched only if a run of its digit groups
+    # adds up to a number in this range ("0470 12 34 56" has runs of 2 to 10 digits).
+    digits: tuple[int, int] = (1, 64)
     combined: re.Pattern | None = None  # all patterns as one alternation: one pass per rule
     context: ContextRule = field(default_factory=ContextRule)
     raw: dict = field(default_factory=dict, compare=False, hash=False)
@@ -107,6 +110,7 @@ def _rule(spec: dict[str, Any], path: Path) -> Rule:
         trigger=trigger,
         veto_invalid=float(spec.get("veto_invalid", 0.0)),
         reach=Reach(**(spec.get("reach") or {})),
+        digits=tuple(int(d) for d in spec.get("digits", (1, 64))),
         combined=_combine(patterns),
         context=_context(spec.get("context"), path),
         raw=spec,
@@ -114,7 +118,7 @@ def _rule(spec: dict[str, Any], path: Path) -> Rule:
     )
 
 
-TRIGGERS = ("none", "digit", "at", "mrz")
+TRIGGERS = ("none", "digit", "at", "mrz", "colon")
 
 
 def _combine(patterns: list[PatternRule]) -> re.Pattern | None:

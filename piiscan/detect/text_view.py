@@ -20,12 +20,32 @@ SEPARATOR = "\n\n"
 # search small windows around the clusters long enough to hold what they look for, instead
 # of trying their full pattern at every position of the text.
 _CLUSTERS = {
-    # Digits with what separates or follows them in identifiers: "+32 (0)2 670 00 00",
-    # "NL91ABNA0417164300" (from "91" on), "2001:db8::1", "85.07.30-033.28".
-    "digit": re.compile(r"[+(]?\d[\dA-Za-f]*+(?:[ .,/()+:-]{1,3}+[\dA-Za-f]++)*+"),
+    # Digits with what separates or follows them inside identifiers: "+32 (0)2 670 00 00",
+    # "NL91ABNA0417164300" (from "91" on), "2001:db8::1", "85.07.30-033.28". Not commas:
+    # a list "0470 12 34 56, 02 670 00 00" is two clusters.
+    # A group after a separator joins only if it holds a digit: "BCE 0976.686.070 TVA BE…"
+    # is two clusters, not one run over the word "TVA".
+    # Starting on the digit itself lets the regex engine skip ahead fast; a leading "+" or
+    # "(" is within every phone rule's reach.
+    "digit": re.compile(r"\d[\dA-Za-f]*+(?:[ ./()+:-]{1,3}+(?=[A-Za-f]*\d)[\dA-Za-f]++)*+"),
     "at": re.compile("@"),
+    "colon": re.compile(r"[0-9A-Fa-f]{0,4}::?[0-9A-Fa-f]{0,4}:|::"),
     "mrz": re.compile("<<+"),
 }
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def run_sums(shape: tuple[int, ...]) -> set[int]:
+    """Digit counts of every contiguous run of digit groups: (4, 2, 2) -> {2, 4, 6, 8}."""
+    sums = set()
+    for i in range(len(shape)):
+        total = 0
+        for length in shape[i:]:
+            total += length
+            sums.add(total)
+    return sums
 
 
 @dataclass(frozen=True)
@@ -59,11 +79,23 @@ class TextView:
         self.text = SEPARATOR.join(parts)
         self._starts = starts
         self._clusters: dict[str, list[tuple[int, int]]] = {}
+        self._digit_clusters: list[tuple[int, int, int]] | None = None
         self._windows: dict[tuple, list[tuple[int, int]]] = {}
 
     @classmethod
     def single(cls, text: str, context: str = "") -> "TextView":
         return cls([Segment(text=text, context=context)])
+
+    def digit_clusters(self) -> list[tuple[int, int, tuple[int, ...]]]:
+        """(start, end, shape) of every digit cluster in text order; the shape is the length
+        of each run of digits: "+32 470 12 34 56" -> (2, 3, 2, 2, 2)."""
+        if self._digit_clusters is None:
+            text = self.text
+            self._digit_clusters = [
+                (m.start(), m.end(), tuple(map(len, _DIGIT_RUN.findall(m.group()))))
+                for m in _CLUSTERS["digit"].finditer(text)
+            ]
+        return self._digit_clusters
 
     def clusters(self, trigger: str) -> list[tuple[int, int]]:
         if trigger not in self._clusters:

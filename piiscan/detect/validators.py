@@ -62,10 +62,17 @@ def _tld_extractor():
 _PHONE_REGIONS = ("BE", "NL")
 
 
+# "09.06.2023" and "09-09-2022" are dates, whatever phonenumbers thinks of them.
+_DATE_SHAPE = re.compile(r"\d{1,2}([./-])\d{1,2}\1(?:19|20)\d{2}")
+
+
+@lru_cache(maxsize=65536)
 def phone(text: str) -> str | None:
     digits = sum(c.isdigit() for c in text)
-    if not 8 <= digits <= 15:
+    if not 8 <= digits <= 15 or _DATE_SHAPE.fullmatch(text.strip()):
         return None
+    if text[0] == "0" and not 9 <= digits <= 10:
+        return None  # national numbers: 9 or 10 digits in Belgium and the Netherlands
     for region in _PHONE_REGIONS:
         try:
             number = phonenumbers.parse(text, region)
