@@ -14,7 +14,7 @@ from stdnum.nl import postcode as nl_postcode
 from piiscan.detect.context import compile_words, has_word
 from piiscan.detect.recognizers import DetectorRecognizer, Hit
 from piiscan.detect.rules import Rule, load_lexicon
-from piiscan.detect.text_view import TextView
+from piiscan.detect.text_view import TextView, leading_digits
 
 _U, _L = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _WORD = rf"[{_U}][\w'’.-]*"
@@ -54,6 +54,7 @@ class AddressRecognizer(DetectorRecognizer):
         # Case-sensitive variants: a case-insensitive alternation is several times slower.
         words = {v for w in raw["street_prefixes"] for v in (w.lower(), w.capitalize(), w.upper())}
         self._french_word = re.compile(rf"(?<![\w])(?:{_alternation(words)})[ ]")
+        self._french_lower = re.compile(rf"(?<![\w])(?:{_alternation(w.lower() for w in raw['street_prefixes'])})[ ]")
 
     def find(self, view: TextView) -> Iterator[Hit]:
         # Every address holds a number, so the digit clusters the detector already found
@@ -63,8 +64,9 @@ class AddressRecognizer(DetectorRecognizer):
         for cluster_start, cluster_end, shape in view.digit_clusters():
             if cluster_start < done_until:
                 continue
-            hit = self._street_at(view, cluster_start, cluster_end) if shape[0] <= 4 else None
-            if hit is None:
+            leading = leading_digits(shape)
+            hit = self._street_at(view, cluster_start, cluster_end) if leading <= 4 else None
+            if hit is None and leading == 4:
                 hit = self._postcode_at(view, cluster_start)
             if hit is not None:
                 done_until = hit.end
@@ -74,12 +76,19 @@ class AddressRecognizer(DetectorRecognizer):
         """A street whose house number is the cluster at `start` (at most four digits)."""
         text = view.text
         line_start = text.rfind("\n", 0, start) + 1
-        before = text[max(line_start, start - 40):start].rstrip(" ,")
-        last_word = before[before.rfind(" ") + 1:].lower()
-        if not last_word.endswith(self.suffixes):
+        last_word = ""
+        if start and text[start - 1] == " ":
+            before = text[max(line_start, start - 40):start - 1].rstrip(" ,")
+            last_word = before[before.rfind(" ") + 1:].lower()
+        if not last_word.endswith(self.suffixes) or not last_word:
             # French order puts a street word first ("Rue de la Loi 16") or after the
             # number ("16, rue de la Loi"); look for one only now, it is the rarer case.
-            if self._french_word.search(text, max(line_start, start - 70), min(len(text), end + 12)) is None:
+            lower = view.lower
+            window = (max(line_start, start - 70), min(len(text), end + 12))
+            if lower is not None:
+                if self._french_lower.search(lower, *window) is None:
+                    return None
+            elif self._french_word.search(text, *window) is None:
                 return None
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end

@@ -93,7 +93,7 @@ class Detector:
         # Which rules a cluster of a given shape goes to, worked out once per shape. A cluster
         # may hold several numbers run together ("BSN 111222333 06-12345678" in a PDF table
         # row), so every run of its digit groups counts, not only the whole cluster.
-        self._by_shape: dict[tuple[int, ...], list[PatternRuleRecognizer]] = {}
+        self._by_shape: dict[str, list[PatternRuleRecognizer]] = {}
 
     @property
     def entity_types(self) -> list[str]:
@@ -129,7 +129,7 @@ class Detector:
             results.extend(self._place(view, batch.first, _resolve_overlaps(hits)))
         return results
 
-    def _rules_for(self, shape: tuple[int, ...]) -> list[PatternRuleRecognizer]:
+    def _rules_for(self, shape: str) -> list[PatternRuleRecognizer]:
         sums = run_sums(shape)
         return [r for r in self._by_digits_rules if any(r.rule.digits[0] <= s <= r.rule.digits[1] for s in sums)]
 

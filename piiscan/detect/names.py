@@ -44,6 +44,8 @@ class PersonRecognizer(DetectorRecognizer):
         self.score = rule.score
         self.label_score = float(raw.get("label_score", 0.85))
         self.titles = _phrases(w for ws in raw.get("titles", {}).values() for w in ws)
+        # Last words of titles as they appear before a name ("heer" of "de heer", "m.").
+        self._title_tails = {p.split()[-1] for ps in self.titles.values() for p in ps}
         self.labels = _phrases(w for ws in raw.get("labels", {}).values() for w in ws)
         self.closings = {w.lower() for ws in raw.get("closings", {}).values() for w in ws}
         self.name_columns = compile_words(raw.get("name_columns", ()))
@@ -135,6 +137,15 @@ class PersonRecognizer(DetectorRecognizer):
 
     def _introduced(self, text: str, start: int) -> bool:
         """A title ("mevrouw "), a label ("Naam: ") or a closing formula on the line above."""
+        if start == 0:
+            return False
+        previous = text[start - 1]
+        if previous == " " and start >= 2 and text[start - 2] not in " \t:：":
+            # The common case, a word before: look it up before doing anything costlier.
+            word_start = text.rfind(" ", max(0, start - 24), start - 1) + 1
+            word = text[word_start:start - 1].lower()
+            if word.rstrip(".") not in self.titles and word not in self._title_tails:
+                return False
         before = text[max(0, start - 40):start]
         stripped = before.rstrip(" \t")
         if not stripped or stripped.endswith("\n"):

@@ -14,8 +14,8 @@ from typing import Iterator
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from piiscan.detect.context import compile_words, has_word
-from piiscan.detect.rules import Rule
+from piiscan.detect.context import compile_gate, compile_words, has_word
+from piiscan.detect.rules import PatternRule, Rule
 from piiscan.detect.text_view import TextView, run_sums
 from piiscan.detect.validators import get_validator
 
@@ -72,6 +72,10 @@ class PatternRuleRecognizer(DetectorRecognizer):
         self.validate = get_validator(rule.validator)
         self.context_words = compile_words(rule.context.words)
         self.allowlist = allowlist
+        # Rules that need a keyword close by skip clusters with no keyword in reach before
+        # running their (costlier) patterns and validators.
+        context = rule.context
+        self._gate = compile_gate(context.words) if context.required and context.before <= 80 else None
 
     def find(self, view: TextView) -> Iterator[Hit]:
         hits: list[Hit] = []
@@ -82,6 +86,12 @@ class PatternRuleRecognizer(DetectorRecognizer):
             for start, end, shape in view.digit_clusters():
                 if any(lo <= s <= hi for s in run_sums(shape)):
                     self.search_near(view, start, end, searched, hits)
+        elif self.rule.trigger == "none":
+            # Whole text: each pattern on its own, so the regex engine can skip ahead to its
+            # first character (an alternation of named groups defeats that optimisation).
+            for pattern in self.rule.patterns:
+                self._search(view, 0, len(view.text), [0], hits, pattern)
+            hits.sort(key=lambda hit: hit.start)
         else:
             for window_start, window_end in view.windows(self.rule.trigger, self.rule.reach):
                 self._search(view, window_start, window_end, [0], hits)
@@ -92,6 +102,11 @@ class PatternRuleRecognizer(DetectorRecognizer):
         this rule has looked, so clusters whose reach overlaps never report a match twice."""
         reach = self.rule.reach
         window_start = cluster_start - reach.before
+        gate = self._gate
+        if gate is not None and view.lower is not None:
+            gate_from = window_start - self.rule.context.before
+            if gate.search(view.lower, gate_from if gate_from > 0 else 0, cluster_end + reach.after + self.rule.context.after) is None:
+                return
         if window_start < searched[0]:
             window_start = searched[0]
         window_end = cluster_end + reach.after
@@ -100,19 +115,21 @@ class PatternRuleRecognizer(DetectorRecognizer):
         if window_start < window_end:
             self._search(view, window_start, window_end, searched, hits)
 
-    def _search(self, view: TextView, window_start: int, window_end: int, searched: list[int], hits: list[Hit]) -> None:
+    def _search(self, view: TextView, window_start: int, window_end: int, searched: list[int], hits: list[Hit], only: PatternRule | None = None) -> None:
+        """Matches of the rule's patterns (or of `only`) in the window, validated and scored."""
         text = view.text
         rule = self.rule
-        for match in rule.combined.finditer(text, window_start, window_end):
+        regex = rule.combined if only is None else only.regex
+        for match in regex.finditer(text, window_start, window_end):
             if match.end() == window_end and window_end != len(text):
                 # The window's edge stopped the match, not the text: look again unbounded.
-                match = rule.combined.match(text, match.start())
+                match = regex.match(text, match.start())
                 if match is None:
                     continue
             start, end = match.span()
             if end > searched[0]:
                 searched[0] = end
-            pattern = rule.patterns[int(match.lastgroup[2:])]
+            pattern = only or rule.patterns[int(match.lastgroup[2:])]
             canonical = self.validate(match.group())
             if canonical is None and rule.shrink:
                 end, canonical = self._shrink(text, start, end)

@@ -29,23 +29,33 @@ _CLUSTERS = {
     # "(" is within every phone rule's reach.
     "digit": re.compile(r"\d[\dA-Za-f]*+(?:[ ./()+:-]{1,3}+(?=[A-Za-f]*\d)[\dA-Za-f]++)*+"),
     "at": re.compile("@"),
-    "colon": re.compile(r"[0-9A-Fa-f]{0,4}::?[0-9A-Fa-f]{0,4}:|::"),
+    # Every IPv6 address has two colons with at most four hex digits between them; a
+    # leading literal ':' lets the regex engine skip ahead fast.
+    "colon": re.compile(r":[0-9A-Fa-f]{0,4}:"),
     "mrz": re.compile("<<+"),
 }
 
 
-_DIGIT_RUN = re.compile(r"\d+")
+_SHAPE = str.maketrans("0123456789abcdefABCDEFGHIJKLMNOPQRSTUVWXYZ", "9" * 10 + "A" * 32)
+_DIGIT_RUN = re.compile(r"9+")
 
 
-def run_sums(shape: tuple[int, ...]) -> set[int]:
-    """Digit counts of every contiguous run of digit groups: (4, 2, 2) -> {2, 4, 6, 8}."""
+def run_sums(shape: str) -> set[int]:
+    """Digit counts of every run of consecutive digit groups in a cluster shape:
+    "9999 99 99" -> {2, 4, 6, 8}."""
+    groups = [len(run) for run in _DIGIT_RUN.findall(shape)]
     sums = set()
-    for i in range(len(shape)):
+    for i in range(len(groups)):
         total = 0
-        for length in shape[i:]:
+        for length in groups[i:]:
             total += length
             sums.add(total)
     return sums
+
+
+def leading_digits(shape: str) -> int:
+    """How many digits open the cluster: "9999 AA" -> 4."""
+    return len(shape) - len(shape.lstrip("9"))
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,10 @@ class TextView:
             offset += len(segment.text) + len(SEPARATOR)
         self.text = SEPARATOR.join(parts)
         self._starts = starts
+        self._lower: str | None = None
+        self._positions: dict[tuple, list[int]] = {}
+        # Column headers are context the gate cannot see: no gating for tabular batches.
+        self._gated = not any(segment.context for segment in segments)
         self._clusters: dict[str, list[tuple[int, int]]] = {}
         self._digit_clusters: list[tuple[int, int, int]] | None = None
         self._windows: dict[tuple, list[tuple[int, int]]] = {}
@@ -86,14 +100,33 @@ class TextView:
     def single(cls, text: str, context: str = "") -> "TextView":
         return cls([Segment(text=text, context=context)])
 
-    def digit_clusters(self) -> list[tuple[int, int, tuple[int, ...]]]:
-        """(start, end, shape) of every digit cluster in text order; the shape is the length
-        of each run of digits: "+32 470 12 34 56" -> (2, 3, 2, 2, 2)."""
+    def positions(self, pattern: re.Pattern, lower: bool = True) -> list[int]:
+        """Start offsets of every match of `pattern` (in the lower-cased text by default),
+        computed once per batch and shared by every cluster that asks."""
+        key = (pattern, lower)
+        found = self._positions.get(key)
+        if found is None:
+            found = self._positions[key] = [m.start() for m in pattern.finditer(self.lower if lower else self.text)]
+        return found
+
+    @property
+    def lower(self) -> str | None:
+        """The text in lower case with the same offsets, for cheap keyword pre-checks; None
+        when lower-casing would shift offsets (a few characters, such as 'İ', grow) or when
+        segments carry header context."""
+        if self._lower is None and self._gated:
+            lower = self.text.lower()
+            self._lower = lower if len(lower) == len(self.text) else ""
+        return self._lower or None
+
+    def digit_clusters(self) -> list[tuple[int, int, str]]:
+        """(start, end, shape) of every digit cluster in text order. The shape writes every
+        digit as 9 and every letter as A ("0470 12 34 56" -> "9999 99 99 99"): clusters of
+        one shape go to the same rules, so the dispatch is worked out once per shape."""
         if self._digit_clusters is None:
-            text = self.text
+            shape = _SHAPE
             self._digit_clusters = [
-                (m.start(), m.end(), tuple(map(len, _DIGIT_RUN.findall(m.group()))))
-                for m in _CLUSTERS["digit"].finditer(text)
+                (m.start(), m.end(), m.group().translate(shape)) for m in _CLUSTERS["digit"].finditer(self.text)
             ]
         return self._digit_clusters
 
