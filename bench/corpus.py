@@ -1,11 +1,13 @@
 """Deterministic benchmark corpora: business prose with labelled identifiers, and a file tree.
 
-* ``plain_text_corpus(n_bytes, seed)`` gives documents (5-20 kB each) of Dutch, French and
-  English business text - letters, invoices, mails, HR notes, customer tables, application
-  logs - with synthetic identifiers (piiscan.synth) inserted after the labels people use
-  ("IBAN: ...", "Rijksregisternummer ...", "BSN: ...", "KvK-nummer ...", "Tél. : ..."). Every
-  document carries the list of what was inserted, as ``Span(entity_type, start, end, value)``
-  with ``text[start:end] == value``.
+* ``plain_text_corpus(n_bytes, seed, profile)`` gives documents (5-20 kB each) of Dutch,
+  French and English business text - letters, invoices, mails, HR notes, customer tables,
+  application logs - with synthetic identifiers (piiscan.synth) inserted after the labels
+  people use ("IBAN: ...", "Rijksregisternummer ...", "BSN: ...", "KvK-nummer ...",
+  "Tél. : ..."). Every document carries the list of what was inserted, as
+  ``Span(entity_type, start, end, value)`` with ``text[start:end] == value``. Two
+  profiles: "dense" (forms, exports, HR files: one inserted value per ~105 bytes) and
+  "typical" (prose-heavy letters, mails and reports: one per ~270 bytes).
 * ``write_tree(dest, n_files, seed)`` writes a mixed tree of small .txt/.csv/.pdf/.docx/.xlsx
   files from the same kind of text, for files/s and pages/s.
 
@@ -666,11 +668,21 @@ _BLOCKS: tuple[tuple[Callable[[_Doc], None], int], ...] = (
     (_block_hr, 8), (_block_table, 4), (_block_log, 5), (_block_company, 8), (_block_incident, 4),
 )
 
+# Corpus profiles: block weights.
+# * dense: forms, exports, HR files, invoices - about one inserted value per ~105 bytes.
+# * typical: prose-heavy business documents (letters, mails, reports) - the same blocks, prose
+#   weighted 105 and every other block a third of its dense weight: about one inserted value
+#   per ~270 bytes (one structured identifier per ~375). Prose at 85 would give one per ~225.
+PROFILES: dict[str, tuple[tuple[Callable[[_Doc], None], float], ...]] = {
+    "dense": _BLOCKS,
+    "typical": tuple((block, 105 if block is _block_prose else weight / 3) for block, weight in _BLOCKS),
+}
 
-def _document(rng: random.Random, index: int, target: int) -> Document:
+
+def _document(rng: random.Random, index: int, target: int, profile: str = "dense") -> Document:
     locale = rng.choices([l for l, _ in _LOCALE_WEIGHTS], [w for _, w in _LOCALE_WEIGHTS])[0]
     d = _Doc(rng, locale)
-    blocks, weights = zip(*_BLOCKS)
+    blocks, weights = zip(*PROFILES[profile])
     while d.w.size < target:
         rng.choices(blocks, weights)[0](d)
     text = d.w.result()
@@ -679,14 +691,19 @@ def _document(rng: random.Random, index: int, target: int) -> Document:
     return Document(f"doc{index:05d}_{locale}", locale, text, d.w.spans)
 
 
-def plain_text_corpus(n_bytes: int, seed: int = 0) -> list[Document]:
-    """Documents of 5-20 kB each, ``n_bytes`` (UTF-8) in total, give or take one document."""
+def plain_text_corpus(n_bytes: int, seed: int = 0, profile: str = "dense") -> list[Document]:
+    """Documents of 5-20 kB each, ``n_bytes`` (UTF-8) in total, give or take one document.
+
+    ``profile``: "dense" (forms, exports, HR files: one inserted value per ~105 bytes) or
+    "typical" (prose-heavy letters, mails, reports: one per ~270 bytes); see PROFILES."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {sorted(PROFILES)}")
     rng = random.Random(seed)
     docs: list[Document] = []
     total = 0
     while total < n_bytes:
         target = rng.randint(5_000, 20_000)
-        doc = _document(rng, len(docs), min(target, max(n_bytes - total, 1_000)))
+        doc = _document(rng, len(docs), min(target, max(n_bytes - total, 1_000)), profile)
         docs.append(doc)
         total += len(doc.text.encode("utf-8"))
     return docs
@@ -843,7 +860,8 @@ def write_tree(dest: str | Path, n_files: int = 300, seed: int = 0) -> dict:
 if __name__ == "__main__":  # a quick look at what the generator writes
     import sys
 
-    doc = plain_text_corpus(int(sys.argv[1]) if len(sys.argv) > 1 else 6_000, 1)[0]
+    doc = plain_text_corpus(int(sys.argv[1]) if len(sys.argv) > 1 else 6_000, 1,
+                            sys.argv[2] if len(sys.argv) > 2 else "dense")[0]
     print(doc.text)
     for span in doc.spans:
         print(span)

@@ -15,6 +15,7 @@ from piiscan.report.output import open_output
 from piiscan.report.records import error_record, finding_record
 from piiscan.report.summary import Summary
 from piiscan.report.writers import WRITERS
+from piiscan.run.pool import default_workers
 from piiscan.run.progress import Progress
 from piiscan.run.runner import build_detector, plan, run
 
@@ -54,8 +55,10 @@ def main() -> None:
 @click.option("--include-values", is_flag=True, help="Write the raw values into the inventory (default: masked values and keyed hashes only).")
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Extra rules folder; its rules add to or replace the built-in ones.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (off: links are skipped).")
+@click.option("--workers", type=click.IntRange(1, 256), default=default_workers, show_default="CPU cores", help="Files scanned in parallel, one process each.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=300, show_default=True, help="Seconds one file may take; a file that hangs a parser becomes an error record.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
-def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, include_values, extra_rules, follow_symlinks, progress):
+def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, include_values, extra_rules, follow_symlinks, workers, timeout, progress):
     """Scan files and folders and write an inventory of the personal data found.
 
     Exit code: 0 nothing found, 1 personal data found, 2 usage error or nothing could be scanned.
@@ -68,6 +71,8 @@ def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, includ
         excludes=tuple(exclude),
         extra_rules=tuple(extra_rules),
         follow_symlinks=follow_symlinks,
+        workers=workers,
+        timeout=timeout,
     )
     try:
         detector = build_detector(settings)

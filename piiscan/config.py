@@ -17,3 +17,5 @@ class Settings:
     excludes: tuple[str, ...] = ()
     extra_rules: tuple[Path, ...] = field(default_factory=tuple)
     follow_symlinks: bool = False
+    workers: int = 1  # scanning processes; the CLI defaults to one per CPU core
+    timeout: float | None = None  # seconds one file may take before it becomes an error record

@@ -4,6 +4,7 @@ one error record per broken file — through the real command, as a user runs it
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -19,12 +20,19 @@ def _jsonl(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def scan():
+def key_env(tmp_path_factory):
+    # One hash key for every run in this module, so their inventories can be compared.
+    return {**os.environ, "PIISCAN_KEY_FILE": str(tmp_path_factory.mktemp("key") / "hash.key")}
+
+
+@pytest.fixture(scope="module")
+def scan(key_env):
     result = subprocess.run(
-        [sys.executable, "-m", "piiscan", "scan", str(SAMPLE), "--format", "jsonl", "--include-values", "--no-progress"],
+        [sys.executable, "-m", "piiscan", "scan", str(SAMPLE), "--format", "jsonl", "--include-values", "--workers", "1", "--no-progress"],
         capture_output=True,
         text=True,
         timeout=300,
+        env=key_env,
     )
     records = [json.loads(line) for line in result.stdout.splitlines()]
     return result, records
@@ -75,3 +83,21 @@ def test_summary_on_stderr_counts_files_and_types(scan):
     findings = sum(1 for r in records if r["record"] == "finding")
     assert f"{findings} findings" in result.stderr
     assert "skipped" in result.stderr
+
+
+def test_parallel_workers_give_the_same_inventory(scan, key_env):
+    _, one_process = scan
+    result = subprocess.run(
+        [sys.executable, "-m", "piiscan", "scan", str(SAMPLE), "--format", "jsonl", "--workers", "2", "--no-progress"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=key_env,
+    )
+    two = [json.loads(line) for line in result.stdout.splitlines()]
+
+    def key(r):
+        return (r["path"], r.get("entity_type", ""), r.get("start", 0), r.get("hash", ""), r.get("error", ""))
+
+    assert result.returncode == 1
+    assert sorted(map(key, two)) == sorted(map(key, one_process))

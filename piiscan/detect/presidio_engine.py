@@ -12,14 +12,47 @@ from __future__ import annotations
 from pathlib import Path
 
 import spacy
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-from presidio_analyzer.nlp_engine import SpacyNlpEngine
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 
 from piiscan.detect.engine import build_recognizers
+from piiscan.detect.recognizers import DetectorRecognizer
 from piiscan.detect.rules import load_allowlist, load_rules
+from piiscan.detect.text_view import TextView
 from piiscan.rules_path import default_rules_dir
 
 LANGUAGES = ("nl", "fr", "en")
+
+
+class PresidioRecognizer(EntityRecognizer):
+    """A piiscan recognizer with Presidio's interface. Context words are already weighed
+    by the recognizer itself, so Presidio's own context enhancer has nothing to add."""
+
+    def __init__(self, recognizer: DetectorRecognizer, language: str):
+        self.recognizer = recognizer
+        super().__init__(supported_entities=[recognizer.rule.entity], name=recognizer.rule.id, supported_language=language)
+
+    def load(self) -> None:  # everything was loaded from rules/
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        entity = self.recognizer.rule.entity
+        if entities and entity not in entities:
+            return []
+        return [
+            RecognizerResult(
+                entity_type=entity,
+                start=hit.start,
+                end=hit.end,
+                score=hit.score,
+                recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                },
+            )
+            for hit in self.recognizer.find(TextView.single(text))
+            if not hit.veto
+        ]
 
 
 def blank_nlp_engine(languages: tuple[str, ...] = LANGUAGES) -> SpacyNlpEngine:
@@ -36,6 +69,5 @@ def analyzer_engine(languages: tuple[str, ...] = LANGUAGES, rules_dir: Path | No
     registry = RecognizerRegistry(supported_languages=list(languages))
     for language in languages:
         for recognizer in build_recognizers(rules, rules_dir, allowlist):
-            recognizer.supported_language = language
-            registry.add_recognizer(recognizer)
+            registry.add_recognizer(PresidioRecognizer(recognizer, language))
     return AnalyzerEngine(registry=registry, nlp_engine=blank_nlp_engine(languages), supported_languages=list(languages))

@@ -1,8 +1,8 @@
 """Recognizers built from rules/: pattern -> validator -> context score.
 
-They are Presidio recognizers (subclasses of presidio_analyzer.EntityRecognizer), so the same
-objects plug into a Presidio AnalyzerEngine (see presidio_engine.py); piiscan's own detector
-calls `find` directly on batched text, which is what makes it fast.
+piiscan's detector calls `find` on batched text, which is what makes it fast; the same
+recognizers are offered to Presidio through an adapter (presidio_engine.py), kept out of
+this module so a scan does not pay for importing Presidio and spaCy.
 """
 
 from __future__ import annotations
@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Iterator
-
-from presidio_analyzer import EntityRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from piiscan.detect.context import compile_gate, compile_words, has_word
 from piiscan.detect.rules import PatternRule, Rule
@@ -33,35 +30,15 @@ class Hit:
 _GROUP_SEPARATOR = re.compile(r"[ ./-]+")
 
 
-class DetectorRecognizer(EntityRecognizer):
-    """Common ground of piiscan's recognizers: `find` on a TextView, and Presidio's `analyze`."""
+class DetectorRecognizer:
+    """Common ground of piiscan's recognizers: one rule, and `find` on a TextView."""
 
     def __init__(self, rule: Rule, language: str = "nl"):
         self.rule = rule
-        super().__init__(supported_entities=[rule.entity], name=rule.id, supported_language=language)
-
-    def load(self) -> None:  # nothing to load: everything came from rules/
-        pass
+        self.name = rule.id
 
     def find(self, view: TextView) -> Iterator[Hit]:
         raise NotImplementedError
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
-        if entities and self.rule.entity not in entities:
-            return []
-        return [
-            RecognizerResult(
-                entity_type=self.rule.entity,
-                start=hit.start,
-                end=hit.end,
-                score=hit.score,
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                },
-            )
-            for hit in self.find(TextView.single(text))
-        ]
 
 
 class PatternRuleRecognizer(DetectorRecognizer):

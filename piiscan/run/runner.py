@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Iterator
 
 from piiscan.config import Settings
 from piiscan.detect.engine import Detector
 from piiscan.model import Blob, ErrorRecord, Skip
+from piiscan.run.pool import ScanPool
 from piiscan.run.worker import FileResult, scan_blob
 from piiscan.sources.filesystem import WalkOptions, walk
 
@@ -43,9 +45,16 @@ def build_detector(settings: Settings) -> Detector:
 
 
 def run(work: Plan, settings: Settings, detector: Detector | None = None) -> Iterator[FileResult]:
+    """FileResults for every planned file: in this process for one worker (in file order),
+    else from a pool of processes (in the order files finish)."""
     detector = detector or build_detector(settings)
-    for blob in work.blobs:
-        yield scan_blob(blob, detector)
+    scan = partial(scan_blob, detector=detector)
+    if settings.workers <= 1 and not settings.timeout:
+        for blob in work.blobs:
+            yield scan(blob)
+        return
+    with ScanPool(scan, settings.workers, settings.timeout) as pool:
+        yield from pool.map(work.blobs)
 
 
 ProgressCallback = Callable[[FileResult], None]
