@@ -58,6 +58,10 @@ class Segment:
     text: str
     location: Location = field(default_factory=Location)
     context: str = ""
+    # The first `overlap` characters repeat the end of the previous segment of a stream cut
+    # into pieces: they give context words before the cut to matches after it, and findings
+    # that start in them are left to the previous segment.
+    overlap: int = 0
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,8 @@ class Detector:
             span = view.span_at(hit.start)
             if hit.end > span.end:
                 continue  # crossed a segment boundary: not a real match
+            if hit.start - span.start < view.segments[span.index].overlap:
+                continue  # reported with the previous piece of the same stream
             placed.append(
                 DetectedSpan(
                     segment=first_index + span.index,

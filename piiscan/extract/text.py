@@ -7,6 +7,7 @@ Windows machines; the detection order below reflects that, not a general-purpose
 from __future__ import annotations
 
 import codecs
+import re
 import io
 from typing import BinaryIO, Iterator
 
@@ -116,22 +117,57 @@ def open_text(stream: BinaryIO) -> io.TextIOWrapper:
     return io.TextIOWrapper(stream, encoding=codec, errors=errors, newline="")
 
 
+# A machine-readable zone spans two or three lines: never cut between them.
+_MRZ_LINE = re.compile(r"[A-Z0-9<]{28,46}\r?")
+# Lines repeated at the start of the next piece, so a keyword just before a cut still counts
+# as context for a number just after it.
+OVERLAP_CHARS = 300
+
+
+def _cut(carry: str) -> int:
+    """Where to cut: after the last newline that does not split an MRZ block (0 = none)."""
+    cut = carry.rfind("\n") + 1
+    for _ in range(3):
+        if cut <= 1:
+            break
+        line_start = carry.rfind("\n", 0, cut - 1) + 1
+        if not _MRZ_LINE.fullmatch(carry, line_start, cut - 1):
+            break
+        cut = line_start
+    return cut
+
+
 def extract_text(blob: Blob) -> Iterator[Segment]:
-    """One Segment per ~1 MiB of text, cut after a newline; line = 1-based start line."""
+    """One Segment per ~1 MiB of text, cut after a newline; line = 1-based start line.
+
+    From the second piece on, a segment opens with the last lines of the previous one
+    (`overlap`), so context words are not lost at a cut; findings there are not repeated."""
     line = 1
     carry = ""
+    overlap = ""
     with blob.open() as stream:
         for piece in iter_decoded(stream):
             carry += piece
             if len(carry) < CHUNK_SIZE:
                 continue
-            cut = carry.rfind("\n") + 1
+            cut = _cut(carry)
             if cut == 0:
                 if len(carry) < MAX_CARRY:
                     continue
                 cut = len(carry)
             chunk, carry = carry[:cut], carry[cut:]
-            yield Segment(chunk, Location(line=line))
+            yield _piece(overlap, chunk, line)
             line += chunk.count("\n")
+            overlap = _tail(chunk)
     if carry:
-        yield Segment(carry, Location(line=line))
+        yield _piece(overlap, carry, line)
+
+
+def _tail(chunk: str) -> str:
+    """The last whole lines of a chunk, at most OVERLAP_CHARS long."""
+    start = chunk.find("\n", max(0, len(chunk) - OVERLAP_CHARS - 1)) + 1
+    return chunk[start:] if 0 < start < len(chunk) else ""
+
+
+def _piece(overlap: str, chunk: str, line: int) -> Segment:
+    return Segment(overlap + chunk, Location(line=line - overlap.count("\n")), overlap=len(overlap))

@@ -35,7 +35,7 @@ def test_bom_encodings_decode_and_keep_crlf(write_bytes, codec):
         data = codecs.BOM_UTF16_BE + data
     blob = write_bytes("export.txt", data)
     segments = list(extract_text(blob))
-    assert "".join(s.text for s in segments) == text
+    assert "".join(s.text[s.overlap:] for s in segments) == text
     assert segments[0].location.line == 1
 
 
@@ -60,20 +60,24 @@ def test_large_log_chunks_on_line_boundaries_with_correct_line_numbers(write_byt
     assert len(original) > 3 * CHUNK_SIZE
     segments = list(extract_text(write_bytes("app.log", original.encode())))
     assert len(segments) >= 3
-    assert "".join(s.text for s in segments) == original
+    # Without the repeated lines at each cut, the pieces are the file, in order.
+    assert "".join(s.text[s.overlap:] for s in segments) == original
+    assert segments[0].overlap == 0 and all(0 < s.overlap <= 300 for s in segments[1:])
     line = 1
     for segment in segments:
-        assert segment.location.line == line
-        assert segment.text.startswith(f"2024-03-01T10:00:00 line={line} ")
+        new_text = segment.text[segment.overlap:]
+        assert segment.location.line + segment.text[:segment.overlap].count("\n") == line
+        assert segment.text.startswith(f"2024-03-01T10:00:00 line={segment.location.line} ")
+        assert new_text.startswith(f"2024-03-01T10:00:00 line={line} ")
         assert segment.text.endswith("\r\n")
-        line += segment.text.count("\n")
+        line += new_text.count("\n")
 
 
 def test_multibyte_characters_across_sample_and_chunk_boundaries(write_bytes):
     # "é" is two bytes in UTF-8; put one across the sample boundary and one across a read boundary.
     text = "x" * (SAMPLE_SIZE - 1) + "é\n" + "y" * (CHUNK_SIZE - 3) + "é\nAnneke Jansen\n"
     segments = list(extract_text(write_bytes("grens.txt", text.encode())))
-    assert "".join(s.text for s in segments) == text
+    assert "".join(s.text[s.overlap:] for s in segments) == text
     assert "\ufffd" not in "".join(s.text for s in segments)
 
 
@@ -83,7 +87,7 @@ def test_line_without_newline_is_cut_to_bound_memory(write_bytes):
     assert len(segments) == 2
     assert all(s.location.line == 1 for s in segments)
     assert max(len(s.text) for s in segments) <= MAX_CARRY + CHUNK_SIZE
-    assert "".join(s.text for s in segments) == text
+    assert "".join(s.text[s.overlap:] for s in segments) == text
 
 
 def test_utf8_file_with_later_cp1252_line_keeps_accents(write_bytes):
