@@ -57,8 +57,9 @@ def main() -> None:
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (off: links are skipped).")
 @click.option("--workers", type=click.IntRange(1, 256), default=default_workers, show_default="CPU cores", help="Files scanned in parallel, one process each.")
 @click.option("--timeout", type=click.FloatRange(0, min_open=True), default=300, show_default=True, help="Seconds one file may take; a file that hangs a parser becomes an error record.")
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Scan on a Dask cluster (tcp://scheduler:8786), or 'local' for a LocalCluster of --workers processes. Needs the [dask] extra.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
-def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, include_values, extra_rules, follow_symlinks, workers, timeout, progress):
+def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, include_values, extra_rules, follow_symlinks, workers, timeout, dask_address, progress):
     """Scan files and folders and write an inventory of the personal data found.
 
     Exit code: 0 nothing found, 1 personal data found, 2 usage error or nothing could be scanned.
@@ -73,11 +74,17 @@ def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, includ
         follow_symlinks=follow_symlinks,
         workers=workers,
         timeout=timeout,
+        dask=dask_address,
     )
     try:
         detector = build_detector(settings)
     except (ValueError, KeyError) as exc:
         raise click.UsageError(str(exc)) from exc
+    if dask_address:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise click.UsageError("--dask needs the dask extra: pip install 'piiscan-benelux[dask]'") from None
     fmt = fmt or _default_format(output)
     key = load_or_create_key()
     summary = Summary()

@@ -19,3 +19,4 @@ class Settings:
     follow_symlinks: bool = False
     workers: int = 1  # scanning processes; the CLI defaults to one per CPU core
     timeout: float | None = None  # seconds one file may take before it becomes an error record
+    dask: str | None = None  # a Dask scheduler address, or "local" for a LocalCluster

@@ -101,3 +101,17 @@ def test_parallel_workers_give_the_same_inventory(scan, key_env):
 
     assert result.returncode == 1
     assert sorted(map(key, two)) == sorted(map(key, one_process))
+
+
+def test_dask_local_cluster_gives_the_same_inventory(scan, key_env):
+    _, one_process = scan
+    result = subprocess.run(
+        [sys.executable, "-m", "piiscan", "scan", str(SAMPLE), "--format", "jsonl", "--include-values", "--dask", "local", "--workers", "2", "--no-progress"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=key_env,
+    )
+    on_dask = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert sorted(map(json.dumps, on_dask)) == sorted(map(json.dumps, one_process))

@@ -47,6 +47,11 @@ def build_detector(settings: Settings) -> Detector:
 def run(work: Plan, settings: Settings, detector: Detector | None = None) -> Iterator[FileResult]:
     """FileResults for every planned file: in this process for one worker (in file order),
     else from a pool of processes (in the order files finish)."""
+    if settings.dask:
+        from piiscan.run.cluster import run_on_dask
+
+        yield from run_on_dask(work.blobs, settings, settings.dask)
+        return
     detector = detector or build_detector(settings)
     scan = partial(scan_blob, detector=detector)
     if settings.workers <= 1 and not settings.timeout:
