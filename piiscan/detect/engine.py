@@ -15,7 +15,7 @@ from piiscan.detect.addresses import AddressRecognizer
 from piiscan.detect.names import PersonRecognizer
 from piiscan.detect.recognizers import DetectorRecognizer, Hit, PatternRuleRecognizer
 from piiscan.detect.rules import Rule, load_allowlist, load_rules
-from piiscan.detect.text_view import TextView, run_sums
+from piiscan.detect.text_view import TextView
 from piiscan.model import Finding, Location, Segment
 from piiscan.rules_path import default_rules_dir
 
@@ -130,8 +130,7 @@ class Detector:
         return results
 
     def _rules_for(self, shape: str) -> list[PatternRuleRecognizer]:
-        sums = run_sums(shape)
-        return [r for r in self._by_digits_rules if any(r.rule.digits[0] <= s <= r.rule.digits[1] for s in sums)]
+        return [r for r in self._by_digits_rules if r.accepts(shape)]
 
     def findings(self, path: str, segments: list[Segment]) -> list[Finding]:
         out = []

@@ -58,10 +58,9 @@ class PatternRuleRecognizer(DetectorRecognizer):
         hits: list[Hit] = []
         if self.rule.trigger == "digit":
             # The detector dispatches clusters itself (engine.py); this is the stand-alone path.
-            lo, hi = self.rule.digits
             searched = [0]
             for start, end, shape in view.digit_clusters():
-                if any(lo <= s <= hi for s in run_sums(shape)):
+                if self.accepts(shape):
                     self.search_near(view, start, end, searched, hits)
         elif self.rule.trigger == "none":
             # Whole text: each pattern on its own, so the regex engine can skip ahead to its
@@ -73,6 +72,13 @@ class PatternRuleRecognizer(DetectorRecognizer):
             for window_start, window_end in view.windows(self.rule.trigger, self.rule.reach):
                 self._search(view, window_start, window_end, [0], hits)
         return iter(hits)
+
+    def accepts(self, shape: str) -> bool:
+        """Whether a digit cluster of this shape can hold a match of this rule."""
+        lo, hi = self.rule.digits
+        if not any(lo <= total <= hi for total in run_sums(shape)):
+            return False
+        return self.rule.shapes is None or self.rule.shapes.search(shape) is not None
 
     def search_near(self, view: TextView, cluster_start: int, cluster_end: int, searched: list[int], hits: list[Hit]) -> None:
         """Append the matches around one digit cluster to `hits`. `searched` carries how far

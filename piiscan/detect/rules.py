@@ -58,6 +58,9 @@ class Rule:
     # How many digits a match holds: a cluster is searched only if a run of its digit groups
     # adds up to a number in this range ("0470 12 34 56" has runs of 2 to 10 digits).
     digits: tuple[int, int] = (1, 64)
+    # Optional finer test on the cluster's shape ("9999 99 99 99"): worked out once per
+    # distinct shape, it keeps e.g. the KvK rule away from every cluster without 8 digits in a row.
+    shapes: re.Pattern | None = None
     combined: re.Pattern | None = None  # all patterns as one alternation: one pass per rule
     context: ContextRule = field(default_factory=ContextRule)
     raw: dict = field(default_factory=dict, compare=False, hash=False)
@@ -111,6 +114,7 @@ def _rule(spec: dict[str, Any], path: Path) -> Rule:
         veto_invalid=float(spec.get("veto_invalid", 0.0)),
         reach=Reach(**(spec.get("reach") or {})),
         digits=tuple(int(d) for d in spec.get("digits", (1, 64))),
+        shapes=re.compile(spec["shapes"]) if spec.get("shapes") else None,
         combined=_combine(patterns),
         context=_context(spec.get("context"), path),
         raw=spec,
