@@ -291,6 +291,15 @@ def _presidio_analyzer():
     return AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
 
 
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return ""
+
+
 def _piiscan_command() -> list[str]:
     """The `piiscan` console script of this interpreter's environment (else `python -m`)."""
     exe = shutil.which("piiscan", path=str(Path(sys.executable).parent))
@@ -323,7 +332,6 @@ def _cli_run(folder: str, workers: int | None) -> dict:
 def phase_compare(corpus_path: str, slice_bytes: int, cli_workers: list, cli: bool) -> dict:
     """piiscan and Presidio on the same documents, interleaved per document (CPU time), and
     the whole `piiscan scan` CLI on the same documents as files (wall time), A B / B A."""
-    import presidio_analyzer
     from piiscan.detect.engine import Detector
     from piiscan.model import Segment
 
@@ -399,7 +407,8 @@ def phase_compare(corpus_path: str, slice_bytes: int, cli_workers: list, cli: bo
     mb = n_bytes / MB
     out = {
         "docs": len(docs), "bytes": n_bytes,
-        "presidio_version": getattr(presidio_analyzer, "__version__", ""),
+        "presidio_version": _version("presidio-analyzer"),
+        "spacy_version": _version("spacy"),
         "presidio_recognizers": n_recognizers,
         "init_seconds": {"piiscan": round(init_piiscan, 3), "presidio": round(init_presidio, 3)},
         "cpu_seconds": {k: round(v, 3) for k, v in cpu.items()},
@@ -575,7 +584,8 @@ def _table(fig: dict) -> str:
     add = lines.append
     profs = fig["profiles"]
     add(f"piiscan benchmark  {fig['date']}  {fig['machine']}  piiscan {fig['piiscan_version']}"
-        + (f", presidio-analyzer {fig['presidio_version']}" if fig.get("presidio_version") else ""))
+        + (f", presidio-analyzer {fig['presidio_version']}" if fig.get("presidio_version") else "")
+        + (f", spaCy {fig['spacy_version']}" if fig.get("spacy_version") else ""))
     add("")
     add("CORPORA (seed %d)" % fig["args"]["seed"])
     add(f"  {'profile':<9}{'MB':>7}{'docs':>7}{'inserted':>10}{'structured':>12}{'bytes/value':>13}"
@@ -607,6 +617,8 @@ def _table(fig: dict) -> str:
     cli = {n: c["cli"] for n, c in cmp_.items() if c.get("cli")}
     if fig.get("cli_note"):
         add(f"WHOLE TOOL: {fig['cli_note']}")
+        if not cli:
+            add("")
     if cli:
         add("WHOLE TOOL, `piiscan scan DIR --format jsonl --no-progress` on the slice as .txt files "
             "(wall time incl. start-up, mean of 2 runs)")
@@ -754,6 +766,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}",
         "piiscan_version": piiscan_version,
         "presidio_version": compares[0]["presidio_version"] if compares else None,
+        "spacy_version": compares[0]["spacy_version"] if compares else None,
         "args": vars(args),
         "generated_seconds": prep["generated_seconds"],
         "cli_note": cli_note,

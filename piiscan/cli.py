@@ -101,11 +101,15 @@ def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, includ
             summary.files_skipped += 1
             summary.skip_reasons[skip.reason] += 1
         with Progress(enabled=show_progress, total_files=len(work.blobs), total_bytes=work.total_bytes) as bar:
-            for result in run(work, settings, detector):
+            for result in run(work, settings, detector, key=key):
                 bar.advance(result)
                 _account(summary, result)
-                for finding in result.findings:
-                    writer.write(finding_record(finding, key, include_values))
+                records = result.records
+                if records is None:
+                    records = [finding_record(f, key, include_values) for f in result.findings]
+                for record in records:
+                    writer.write(record)
+                out.flush()  # stream: each file's records are out as soon as it is done
                 if result.error:
                     writer.write(error_record(result.error))
         writer.close(summary)
@@ -129,10 +133,10 @@ def _account(summary: Summary, result) -> None:
     else:
         summary.files_scanned += 1
         summary.bytes_scanned += result.size
-    if result.findings:
+    types = result.entity_types
+    if types:
         summary.files_with_findings += 1
-    for finding in result.findings:
-        summary.findings[finding.entity_type] += 1
+    summary.findings.update(types)
 
 
 def _default_format(output: str | None) -> str:

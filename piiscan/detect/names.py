@@ -142,7 +142,8 @@ class PersonRecognizer(DetectorRecognizer):
         previous = text[start - 1]
         if previous == " " and start >= 2 and text[start - 2] not in " \t:：":
             # The common case, a word before: look it up before doing anything costlier.
-            word_start = text.rfind(" ", max(0, start - 24), start - 1) + 1
+            window_start = max(0, start - 24)
+            word_start = max(text.rfind(" ", window_start, start - 1) + 1, text.rfind("\n", window_start, start - 1) + 1, window_start)
             word = text[word_start:start - 1].lower()
             if word.rstrip(".") not in self.titles and word not in self._title_tails:
                 return False

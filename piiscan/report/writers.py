@@ -29,7 +29,6 @@ class Writer:
 class JsonLinesWriter(Writer):
     def write(self, record: dict) -> None:
         self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self.out.flush()
 
 
 class JsonWriter(Writer):
@@ -81,7 +80,6 @@ class TableWriter(Writer):
         shown = record.get("value", record["masked"]) if self.include_values else record["masked"]
         shown = shown.replace("\n", "⏎")
         self.out.write(f"  {where:<14} {record['entity_type']:<22} {record['score']:.2f}  {shown}\n")
-        self.out.flush()
 
 
 def _where(location: dict) -> str:

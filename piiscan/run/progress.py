@@ -32,7 +32,7 @@ class Progress:
         return self
 
     def advance(self, result) -> None:
-        self.findings += len(result.findings)
+        self.findings += len(result.entity_types)
         if self._bar is not None:
             self._bar.update(self._task, advance=1, findings=self.findings)
 

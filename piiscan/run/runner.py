@@ -10,7 +10,7 @@ from piiscan.config import Settings
 from piiscan.detect.engine import Detector
 from piiscan.model import Blob, ErrorRecord, Skip
 from piiscan.run.pool import ScanPool
-from piiscan.run.worker import FileResult, scan_blob
+from piiscan.run.worker import FileResult, scan_blob, scan_to_records
 from piiscan.sources.filesystem import WalkOptions, walk
 
 
@@ -44,16 +44,20 @@ def build_detector(settings: Settings) -> Detector:
     return Detector(entities=settings.entities, min_score=settings.min_score, extra_rules=settings.extra_rules)
 
 
-def run(work: Plan, settings: Settings, detector: Detector | None = None) -> Iterator[FileResult]:
+def run(work: Plan, settings: Settings, detector: Detector | None = None, key: bytes | None = None) -> Iterator[FileResult]:
     """FileResults for every planned file: in this process for one worker (in file order),
-    else from a pool of processes (in the order files finish)."""
+    else from a pool of processes (in the order files finish). With a hash `key`, local
+    workers return inventory records instead of findings (Dask workers never get the key)."""
     if settings.dask:
         from piiscan.run.cluster import run_on_dask
 
         yield from run_on_dask(work.blobs, settings, settings.dask)
         return
     detector = detector or build_detector(settings)
-    scan = partial(scan_blob, detector=detector)
+    if key is None:
+        scan = partial(scan_blob, detector=detector)
+    else:
+        scan = partial(scan_to_records, detector=detector, key=key, include_values=settings.include_values)
     if settings.workers <= 1 and not settings.timeout:
         for blob in work.blobs:
             yield scan(blob)

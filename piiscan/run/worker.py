@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from piiscan.detect.engine import BATCH_CHARS, Detector
 from piiscan.extract import extract, extractor_for
 from piiscan.model import Blob, ErrorRecord, ExtractionError, Finding, Segment
+from piiscan.report.records import finding_record
 
 # Extraction outcomes that mean "not a document we read", counted as skips, not errors.
 SKIP_KINDS = {"unsupported", "binary"}
@@ -25,6 +26,15 @@ class FileResult:
     skipped: str | None = None  # reason, when the file was not scanned
     chars: int = 0
     pages: int = 0
+    # Inventory records (masked, keyed hash), when the worker made them itself: then only
+    # these travel back to the parent and `findings`, with the raw values, stays empty.
+    records: list[dict] | None = None
+
+    @property
+    def entity_types(self) -> list[str]:
+        if self.records is not None:
+            return [r["entity_type"] for r in self.records]
+        return [f.entity_type for f in self.findings]
 
 
 def scan_blob(blob: Blob, detector: Detector) -> FileResult:
@@ -56,4 +66,13 @@ def scan_blob(blob: Blob, detector: Detector) -> FileResult:
         result.findings.extend(detector.findings(blob.path, pending))
         result.chars += pending_chars
     result.pages = len(pages)
+    return result
+
+
+def scan_to_records(blob: Blob, detector: Detector, key: bytes, include_values: bool) -> FileResult:
+    """scan_blob, then turn the findings into inventory records in this process: masking
+    and hashing run in parallel, and raw values never leave the worker unless asked for."""
+    result = scan_blob(blob, detector)
+    result.records = [finding_record(f, key, include_values) for f in result.findings]
+    result.findings = []
     return result
