@@ -165,3 +165,20 @@ def test_entities_command_lists_types():
     out = CliRunner().invoke(main, ["entities"]).stdout
     for entity in ["IBAN_CODE", "BE_NATIONAL_NUMBER", "NL_BSN", "MRZ", "PERSON", "POSTAL_ADDRESS"]:
         assert entity in out
+
+
+def test_output_to_a_device_leaves_its_mode_alone(share):
+    before = stat.S_IMODE(os.stat("/dev/null").st_mode)
+    assert run(share, "-o", "/dev/null").exit_code == 1
+    assert stat.S_IMODE(os.stat("/dev/null").st_mode) == before
+
+
+def test_workers_return_records_without_raw_values(share):
+    from piiscan.config import Settings
+    from piiscan.run.runner import plan, run as run_files
+
+    work = plan([str(share)], Settings(workers=2, timeout=30))
+    results = list(run_files(work, Settings(workers=2, timeout=30), key=b"k" * 32))
+    assert sum(len(r.records) for r in results) == 4
+    assert all(r.findings == [] for r in results)
+    assert not any("value" in record for r in results for record in r.records)
