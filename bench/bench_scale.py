@@ -99,6 +99,54 @@ def _tree_rss(proc) -> tuple[int, int, int]:
     return total, own, count
 
 
+def _system_busy() -> float:
+    """CPU seconds the whole machine has spent busy (all processes, all cores)."""
+    import psutil
+
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0) - getattr(t, "steal", 0.0) - getattr(t, "guest", 0.0) - getattr(t, "guest_nice", 0.0)
+
+
+def code_fingerprint() -> str:
+    """A hash of piiscan's source and rules: other people editing the checkout while the
+    benchmark runs would otherwise show up as differences between runs."""
+    import hashlib
+
+    import piiscan
+
+    package = Path(piiscan.__file__).resolve().parent
+    digest = hashlib.sha1()
+    for root in (package, package.parent / "rules"):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".txt", ".csv", ".json"):
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _spin(seconds_hint: float) -> float:
+    """A fixed amount of pure-Python work; returns how long it took."""
+    t0 = time.perf_counter()
+    s = 0
+    for i in range(int(seconds_hint * 17_000_000)):
+        s += i * i
+    return time.perf_counter() - t0
+
+
+def calibrate(n: int) -> dict:
+    """What N processes get out of this machine: a CPU-bound loop alone, then N copies at once.
+    capacity = sum(t_alone / t_each): N on an idle machine with N real cores, less on a
+    shared VM (another tenant, SMT siblings). piiscan cannot scale better than this."""
+    import multiprocessing as mp
+
+    alone = min(_spin(0.7) for _ in range(2))
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
+    with ctx.Pool(n) as pool:
+        together = pool.map(_spin, [0.7] * n)
+    return {"alone_s": alone, "together_s": together, "capacity": sum(alone / t for t in together)}
+
+
 def _cpu_children() -> float:
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
@@ -111,7 +159,8 @@ def run_scan(paths: list[str], extra: list[str], env: dict, out: Path, workdir: 
     err = out.with_suffix(".stderr")
     cmd = _piiscan_command() + ["scan", *paths, "--format", "jsonl", "-o", str(out), "--no-progress", *extra]
     load = os.getloadavg()[0]
-    cpu0 = _cpu_children()
+    code = code_fingerprint()
+    cpu0, busy0 = _cpu_children(), _system_busy()
     with open(err, "wb") as errfile:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errfile, env=env, cwd=workdir)
@@ -143,6 +192,8 @@ def run_scan(paths: list[str], extra: list[str], env: dict, out: Path, workdir: 
         if reader is not None and not reader.closed:
             reader.close()
     cpu = _cpu_children() - cpu0
+    # CPU the rest of the machine used meanwhile (this script's polling included, ~1 %).
+    others = max(0.0, _system_busy() - busy0 - cpu) / wall
     stderr = err.read_text(errors="replace").strip()
     err.unlink(missing_ok=True)
     result = {
@@ -156,6 +207,8 @@ def run_scan(paths: list[str], extra: list[str], env: dict, out: Path, workdir: 
         "first_line_s": first_line,
         "first_finding_s": first_finding,
         "load_before": load,
+        "other_cores": others,
+        "code": code,
         "summary": stderr.splitlines()[0] if stderr else "",
         "stderr_tail": stderr[-600:] if proc.returncode not in (0, 1) else "",
     }
@@ -338,13 +391,13 @@ def _f(x, fmt):
 
 def print_runs(title: str, runs: list[dict], text: bool) -> None:
     print(f"\n{title}")
-    head = f"  {'mode':<24}{'wall s':>8}{'MB/s':>8}{'files/s':>9}{'effic.':>8}{'CPU s':>8}{'peak RSS MB':>13}{'procs':>6}"
+    head = f"  {'mode':<24}{'wall s':>8}{'MB/s':>8}{'files/s':>9}{'effic.':>8}{'CPU s':>8}{'others':>7}{'peak RSS MB':>13}{'procs':>6}"
     head += f"{'1st finding s':>15}" if text else ""
     head += f"{'findings':>10}{'errors':>8}{'exit':>6}"
     print(head)
     for r in runs:
         line = (f"  {r['mode']:<24}{r['wall_s']:>8.1f}{r['mb_s']:>8.2f}{r['files_s']:>9.1f}"
-                f"{_f(r['efficiency'], '.0%'):>8}{r['cpu_s']:>8.1f}{r['peak_rss_mb']:>13.0f}{r['peak_processes']:>6}")
+                f"{_f(r['efficiency'], '.0%'):>8}{r['cpu_s']:>8.1f}{r['other_cores']:>7.2f}{r['peak_rss_mb']:>13.0f}{r['peak_processes']:>6}")
         line += f"{_f(r['first_finding_s'], '.2f'):>15}" if text else ""
         line += f"{r['findings']:>10}{r['error_records']:>8}{r['exit']:>6}"
         print(line)
@@ -400,6 +453,8 @@ def main() -> None:
         "python": platform.python_version(), "piiscan": __version__, "workers": n, "sizes": sizes,
         "trees": {k: {kk: vv for kk, vv in v.items() if kk != "cached"} for k, v in trees.items()},
     }
+    print(f"Calibrating: a CPU-bound loop alone and {n} at once ...", flush=True)
+    results["calibration_before"] = calibrate(n)
     with tempfile.TemporaryDirectory(prefix="piiscan-scale-") as tmpdir:
         tmp = Path(tmpdir)
         key = tmp / "hash.key"
@@ -422,12 +477,21 @@ def main() -> None:
         if "presidio" in phases:
             print("Presidio ...", flush=True)
             results["presidio"] = presidio_phase(trees["text"], sizes["presidio_mb"])
+    results["calibration_after"] = calibrate(n)
     results["bench_runtime_s"] = time.perf_counter() - bench_started
+    codes = sorted({r["code"] for k in ("text", "mixed", "tiny") for r in results.get(k, [])})
+    results["code_fingerprints"] = codes
     results["total_runtime_s"] = time.perf_counter() - started
 
     # ---- the table
     print(f"\n== piiscan scale benchmark, {results['date']}, {results['cores']} cores ({cpu_model}), "
           f"Python {results['python']}, piiscan {__version__}")
+    cb, ca = results["calibration_before"], results["calibration_after"]
+    print(f"Machine: {n} CPU-bound processes at once get {cb['capacity']:.2f} cores' worth before the runs, "
+          f"{ca['capacity']:.2f} after (ideal {n}). 'others' = cores busy with other processes during a run.")
+    if len(codes) > 1:
+        print(f"WARNING: piiscan's source or rules changed during the benchmark (fingerprints {', '.join(codes)}): "
+              "runs with different fingerprints are not comparable.")
     if "text" in results:
         t = trees["text"]
         print_runs(f"Plain text: {t['bytes'] / MB:.1f} MB in {t['files']} .txt files (profile {t.get('profile_used', '?')})",

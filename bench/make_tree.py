@@ -7,9 +7,10 @@ Three trees, each regenerated only when it is missing (or incomplete) or with ``
   profiles) concatenated. Every file is generated on its own from its own seed, so memory
   stays at one file per process and the files are the same whatever the number of processes.
 * ``mixed_tree(n)``: ``n`` small files - .txt, .csv, .pdf, .docx, .xlsx in corpus.write_tree's
-  proportions (30/20/15/20/15) - in folders 1 to 5 levels deep. Every .txt (1-16 kB of
-  business text) and .csv (5-60 customer rows) is unique; the PDFs (1-3 pages), Word and
-  Excel files are copies, under other names and in other folders, of 40 distinct files per
+  proportions (30/20/15/20/15) - in folders 1 to 5 levels deep, ~15 files per folder. Every
+  .txt (1-12 kB of business text) and .csv (3-25 customer rows) is unique; the PDFs (1-2
+  pages), Word (1.5-8 kB of text, some with a 3-8 row table) and Excel files (5-30 customer
+  rows) are copies, under other names and in other folders, of 40 distinct files per
   format: what matters here is the number of files and the mix of formats, and making
   thousands of distinct PDFs with reportlab would take longer than scanning them.
 * ``tiny_tree(n)``: ``n`` tiny text files (1-3 lines, ~30-600 bytes, many with an identifier)
@@ -42,7 +43,7 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402  (bench/corpus.py, read-only here)
 
-VERSION = 1
+VERSION = 2
 OUT = HERE / "out" / "scale"
 DEFAULT_PROFILE = "typical"
 
@@ -145,18 +146,18 @@ def _has_writers() -> bool:
 
 
 def _template(job) -> None:
-    """One distinct PDF (1-3 pages), Word or Excel file."""
+    """One distinct PDF (1-2 pages), Word or Excel file."""
     kind, path, seed, profile = job
     rng = random.Random(seed)
     if kind == "pdf":
-        texts, _ = _texts(rng.randint(1, 3) * 5_000, seed, profile)
+        texts, _ = _texts(rng.randint(1, 2) * 5_000, seed, profile)
         corpus._write_pdf(Path(path), "\n\n".join(texts))
     elif kind == "docx":
-        texts, _ = _texts(rng.randint(2_000, 12_000), seed, profile)
-        table = corpus._rows(rng, rng.randint(3, 12)) if rng.random() < 0.4 else None
+        texts, _ = _texts(rng.randint(1_500, 8_000), seed, profile)
+        table = corpus._rows(rng, rng.randint(3, 8)) if rng.random() < 0.4 else None
         corpus._write_docx(Path(path), "\n\n".join(texts), table)
     else:
-        corpus._write_xlsx(Path(path), corpus._rows(rng, rng.randint(10, 60)))
+        corpus._write_xlsx(Path(path), corpus._rows(rng, rng.randint(5, 30)))
         _fix_modified(Path(path))
 
 
@@ -184,12 +185,12 @@ def _mixed_chunk(job) -> None:
             shutil.copyfile(template, path)
         elif kind == "txt":
             rng = random.Random(seed)
-            texts, _ = _texts(rng.randint(1_000, 16_000), seed, profile)
+            texts, _ = _texts(rng.randint(1_000, 12_000), seed, profile)
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 fh.write("\n\n".join(texts))
         else:  # csv
             rng = random.Random(seed)
-            header, rows = corpus._rows(rng, rng.randint(5, 60))
+            header, rows = corpus._rows(rng, rng.randint(3, 25))
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 writer = csv.writer(fh, delimiter=rng.choice(";,"))
                 writer.writerow(header)

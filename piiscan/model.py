@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Callable
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where in a document a piece of text sits. Unused fields stay None."""
 
@@ -65,7 +65,7 @@ class Segment:
     overlap: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     path: str
     entity_type: str

@@ -20,6 +20,8 @@ _U, _L = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _WORD = rf"[{_U}][\w'’.-]*"
 _CONNECTOR = r"(?:van|de|der|den|het|ter|ten|te|'t|op|aan|in|bij|la|le|les|du|des|d'|l'|de la|de l')"
 # Words that may precede a street name in running text but are not part of it.
+# Words starting with a capital, with what street names contain ("Sint-Pieters", "L'Église").
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’.-]*")
 _FIELD_OPENERS = "\"':,;>\t|("
 _PLACE_PREFIXES = {"Den", "De", "La", "Le", "Les", "Sint", "Saint", "Sainte", "Sankt", "Nieuw", "Oud", "Oude", "Groot", "Klein", "Bad"}
 _LEADING_NOISE = {"adres", "adresse", "address", "op", "in", "te", "wonende", "woonachtig", "naar", "aan", "via", "de", "het", "the", "at"}
@@ -51,49 +53,39 @@ class AddressRecognizer(DetectorRecognizer):
         self._postcode = re.compile(rf"(?P<pc>(?:[BbLl]-)?[1-9]\d{{3}}(?:[ ]?[A-Z]{{2}})?)[ ]{{1,2}}(?P<place>{place})")
         self._joiner = re.compile(r",?[ ]{1,3}")
         self.suffixes = tuple(w.lower() for w in raw["street_suffixes"])
-        # Case-sensitive variants: a case-insensitive alternation is several times slower.
-        words = {v for w in raw["street_prefixes"] for v in (w.lower(), w.capitalize(), w.upper())}
-        self._french_word = re.compile(rf"(?<![\w])(?:{_alternation(words)})[ ]")
-        self._french_lower = re.compile(rf"(?<![\w])(?:{_alternation(w.lower() for w in raw['street_prefixes'])})[ ]")
+        self.french_words = frozenset(w.lower() for w in raw["street_prefixes"])
 
     def find(self, view: TextView) -> Iterator[Hit]:
-        # Every address holds a number, so the digit clusters the detector already found
-        # are the candidates: a house number after a street word, or a postcode. The full
-        # street pattern runs only where a cheap test says a street may end.
-        done_until = -1
-        for cluster_start, cluster_end, shape in view.digit_clusters():
-            if cluster_start < done_until:
-                continue
-            leading = leading_digits(shape)
-            hit = self._street_at(view, cluster_start, cluster_end) if leading <= 4 else None
-            if hit is None and leading == 4:
+        hits = [hit for hit in (self._street_at(view, m) for m in self._street_words(view.text)) if hit]
+        # Postcodes: the four-digit clusters the detector found anyway ("1000", "1234 AB").
+        taken = [(h.start, h.end) for h in hits]
+        for cluster_start, _, shape in view.digit_clusters():
+            if leading_digits(shape) == 4 and not any(s <= cluster_start < e for s, e in taken):
                 hit = self._postcode_at(view, cluster_start)
-            if hit is not None:
-                done_until = hit.end
-                yield hit
+                if hit is not None:
+                    hits.append(hit)
+        hits.sort(key=lambda hit: hit.start)
+        return iter(hits)
 
-    def _street_at(self, view: TextView, start: int, end: int) -> Hit | None:
-        """A street whose house number is the cluster at `start` (at most four digits)."""
+    def _street_words(self, text: str) -> Iterator[re.Match]:
+        """Capitalised words that can carry a street name: "Kerkstraat", "Markt" in "Oude
+        Markt", "Rue" and "Avenue" that open a French one. One fast pass; the street pattern
+        then runs only around these."""
+        suffixes, french = self.suffixes, self.french_words
+        for m in _CAPITALISED.finditer(text):
+            word = m.group().lower()
+            if word.endswith(suffixes) or word in french:
+                yield m
+
+    def _street_at(self, view: TextView, word: re.Match) -> Hit | None:
+        """The street address around a street word, if a house number follows it."""
         text = view.text
+        start = word.start()
         line_start = text.rfind("\n", 0, start) + 1
-        last_word = ""
-        if start and text[start - 1] == " ":
-            before = text[max(line_start, start - 40):start - 1].rstrip(" ,")
-            last_word = before[before.rfind(" ") + 1:].lower()
-        if not last_word.endswith(self.suffixes) or not last_word:
-            # French order puts a street word first ("Rue de la Loi 16") or after the
-            # number ("16, rue de la Loi"); look for one only now, it is the rarer case.
-            lower = view.lower
-            window = (max(line_start, start - 70), min(len(text), end + 12))
-            if lower is not None:
-                if self._french_lower.search(lower, *window) is None:
-                    return None
-            elif self._french_word.search(text, *window) is None:
-                return None
-        line_end = text.find("\n", end)
+        line_end = text.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end
-        for m in self._street.finditer(text, max(line_start, start - 90), min(line_end, end + 60)):
-            if m.start() <= start < m.end() or (m.start() >= start and m.start() <= end + 3):
+        for m in self._street.finditer(text, max(line_start, start - 60), min(line_end, word.end() + 90)):
+            if m.start() <= start < m.end():
                 begin, finish = self._trim_leading(text, m.start(), m.end()), m.end()
                 joined = self._joiner.match(text, finish)
                 if joined:
@@ -101,6 +93,8 @@ class AddressRecognizer(DetectorRecognizer):
                     if postcode_end is not None:
                         finish = postcode_end
                 return self._hit(view, begin, finish, self.score, "street")
+            if m.start() > start:
+                break
         return None
 
     def _postcode_at(self, view: TextView, start: int) -> Hit | None:

@@ -8,8 +8,7 @@ this module so a scan does not pay for importing Presidio and spaCy.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from piiscan.detect.context import compile_gate, compile_words, has_word
 from piiscan.detect.rules import PatternRule, Rule
@@ -17,8 +16,10 @@ from piiscan.detect.text_view import TextView, run_sums
 from piiscan.detect.validators import get_validator
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A match before it is tied to a file. A named tuple: created for every candidate, it
+    must be cheap."""
+
     start: int
     end: int
     score: float
