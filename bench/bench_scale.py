@@ -297,8 +297,10 @@ def compare(runs: list[dict]) -> dict:
         if mode == ref_mode:
             continue
         a, b = set(ref_f), set(f)
+        code = {r["mode"]: r["code"] for r in runs}
         report["against"][mode] = {
             "identical": f == ref_f and e == ref_e,
+            "same_code": code[mode] == code[ref_mode],
             "findings": len(f), "errors": len(e),
             "only_in_reference": len(a - b), "only_here": len(b - a),
             "examples_only_in_reference": [list(x[:3]) for x in sorted(a - b)[:5]],
@@ -506,7 +508,8 @@ def main() -> None:
                 f"DIFFERENT: {d['only_in_reference']} findings only with the pool, {d['only_here']} only here, "
                 f"{len(d['errors_differ'])}+ error records differ; e.g. {d['examples_only_in_reference'][:2]} / {d['examples_only_here'][:2]}")
             print(f"  {mode} vs {c['reference']}: {d['findings']} vs {c['reference_findings']} findings, "
-                  f"{d['errors']} vs {c['reference_errors']} error records, sorted (path, type, start, hash, location): {verdict}")
+                  f"{d['errors']} vs {c['reference_errors']} error records, sorted (path, type, start, hash, location): {verdict}"
+                  + ("" if d["same_code"] else " (NOT the same piiscan source: it was edited between the runs)"))
     if "tiny" in results:
         t = trees["tiny"]
         print_runs(f"Many tiny files: {t['files']} files, {t['bytes'] / MB:.1f} MB", results["tiny"], text=False)

@@ -451,17 +451,18 @@ def phase_tree(tree: str) -> dict:
     from piiscan.config import Settings
     from piiscan.extract import extract
     from piiscan.model import ExtractionError
-    from piiscan.run.runner import build_detector, plan, run
+    from piiscan.run.runner import build_detector, files, run
 
     settings = Settings()
     t0 = time.perf_counter()
-    work = plan([tree], settings)
+    walk_skips: list = []
+    work = list(files([tree], settings, report=walk_skips.append))
     plan_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     detector = build_detector(settings)
     init = time.perf_counter() - t0
     per = defaultdict(lambda: Counter())
-    results = run(work, settings, detector=detector)
+    results = run(work, settings, detector=detector)  # one process, file order
     t_all = time.perf_counter()
     while True:
         t0 = time.perf_counter()
@@ -482,7 +483,7 @@ def phase_tree(tree: str) -> dict:
         c["skipped"] += result.skipped is not None
     seconds = time.perf_counter() - t_all
     # Extraction alone, to split the time between reading the formats and detecting.
-    for blob in work.blobs:
+    for blob in work:
         suffix = Path(blob.path).suffix.lower().lstrip(".")
         t0 = time.perf_counter()
         try:
@@ -503,7 +504,7 @@ def phase_tree(tree: str) -> dict:
         "pdf_pages_per_s_extract_only": (round(pdf["pages"] / pdf["extract_seconds"], 1)
                                          if pdf["extract_seconds"] else None),
         "errors": sum(c["errors"] for c in per.values()),
-        "skipped": sum(c["skipped"] for c in per.values()) + len(work.skips),
+        "skipped": sum(c["skipped"] for c in per.values()) + len(walk_skips),
         "by_suffix": {k: {kk: (round(v, 3) if isinstance(v, float) else v) for kk, v in c.items()}
                       for k, c in sorted(per.items())},
         "rss": _rss(),

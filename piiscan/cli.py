@@ -17,7 +17,8 @@ from piiscan.report.summary import Summary
 from piiscan.report.writers import WRITERS
 from piiscan.run.pool import default_workers
 from piiscan.run.progress import Progress
-from piiscan.run.runner import build_detector, plan, run
+from piiscan.model import Skip
+from piiscan.run.runner import build_detector, files, run
 
 EXIT_NONE, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -88,20 +89,27 @@ def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, includ
     fmt = fmt or _default_format(output)
     key = load_or_create_key()
     summary = Summary()
-    work = plan(list(paths), settings)
     show_progress = sys.stderr.isatty() if progress is None else progress
 
     with open_output(output) as out:
         writer = WRITERS[fmt](out, include_values)
-        for error in work.errors:
-            summary.files_failed += 1
-            summary.error_kinds[error.kind] += 1
-            writer.write(error_record(error))
-        for skip in work.skips:
-            summary.files_skipped += 1
-            summary.skip_reasons[skip.reason] += 1
-        with Progress(enabled=show_progress, total_files=len(work.blobs), total_bytes=work.total_bytes) as bar:
-            for result in run(work, settings, detector, key=key):
+
+        def report(item) -> None:
+            if isinstance(item, Skip):
+                summary.files_skipped += 1
+                summary.skip_reasons[item.reason] += 1
+            else:
+                summary.files_failed += 1
+                summary.error_kinds[item.kind] += 1
+                writer.write(error_record(item))
+
+        blobs = files(list(paths), settings, report)
+        if show_progress:
+            blobs = list(blobs)  # a bar needs the total; without one, scanning starts at once
+        total_files = len(blobs) if show_progress else 0
+        total_bytes = sum(b.size for b in blobs) if show_progress else 0
+        with Progress(enabled=show_progress, total_files=total_files, total_bytes=total_bytes) as bar:
+            for result in run(blobs, settings, detector, key=key):
                 bar.advance(result)
                 _account(summary, result)
                 records = result.records
@@ -115,7 +123,7 @@ def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, includ
         writer.close(summary)
 
     click.echo(summary.render(), err=True)
-    if summary.files_scanned == 0 and (summary.files_failed or not work.skips):
+    if summary.files_scanned == 0 and (summary.files_failed or not summary.files_skipped):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if summary.total_findings else EXIT_NONE)
 

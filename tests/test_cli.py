@@ -175,10 +175,11 @@ def test_output_to_a_device_leaves_its_mode_alone(share):
 
 def test_workers_return_records_without_raw_values(share):
     from piiscan.config import Settings
-    from piiscan.run.runner import plan, run as run_files
+    from piiscan.run.runner import files, run as run_files
 
-    work = plan([str(share)], Settings(workers=2, timeout=30))
-    results = list(run_files(work, Settings(workers=2, timeout=30), key=b"k" * 32))
+    settings = Settings(workers=2, timeout=30)
+    blobs = files([str(share)], settings, report=lambda item: None)
+    results = list(run_files(blobs, settings, key=b"k" * 32))
     assert sum(len(r.records) for r in results) == 4
     assert all(r.findings == [] for r in results)
     assert not any("value" in record for r in results for record in r.records)
