@@ -32,6 +32,13 @@ tree (getrusage of waited-for children). Every run gets the same PIISCAN_KEY_FIL
 are comparable between runs. Each tree is read once before its runs (untimed) so the page
 cache is warm for all of them.
 
+On a shared machine the figures move with the neighbours, so the run also says how much it
+had: before and after the runs, a CPU-bound loop is timed alone and N copies at once
+("capacity": how many cores' worth N processes get; N when nothing else runs), and every run
+records "others", the cores other processes kept busy meanwhile (system busy time minus the
+scan's own CPU time, over the wall time). A hash of piiscan's source and rules is taken at
+every run: if someone edits the checkout during the benchmark, the output says so.
+
 ``--quick``: 20 MB / 2,000 / 10,000 files and 0.5 MB for Presidio, for a check in ~1.5 min.
 """
 
@@ -140,10 +147,10 @@ def calibrate(n: int) -> dict:
     shared VM (another tenant, SMT siblings). piiscan cannot scale better than this."""
     import multiprocessing as mp
 
-    alone = min(_spin(0.7) for _ in range(2))
+    alone = min(_spin(2.0) for _ in range(3))
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
     with ctx.Pool(n) as pool:
-        together = pool.map(_spin, [0.7] * n)
+        together = pool.map(_spin, [2.0] * n)
     return {"alone_s": alone, "together_s": together, "capacity": sum(alone / t for t in together)}
 
 
@@ -279,11 +286,12 @@ def phase_runs(label: str, tree: dict, mode_list, env: dict, tmp: Path, keep: bo
         if r["stderr_tail"]:
             print("    stderr: " + r["stderr_tail"].replace("\n", "\n    "))
         runs.append(r)
-    base = runs[0]["mb_s"]
     for r, (_, extra) in zip(runs, mode_list):
-        n = int(extra[extra.index("--workers") + 1])
-        r["workers"] = n
-        r["efficiency"] = r["mb_s"] / (n * base) if base else None
+        r["workers"] = int(extra[extra.index("--workers") + 1])
+    # Scaling efficiency against the one-worker run of the same tree, when there is one.
+    base = runs[0]["mb_s"] if runs[0]["workers"] == 1 else None
+    for r in runs:
+        r["efficiency"] = r["mb_s"] / (r["workers"] * base) if base else None
     return runs
 
 

@@ -8,9 +8,9 @@ Three trees, each regenerated only when it is missing (or incomplete) or with ``
   stays at one file per process and the files are the same whatever the number of processes.
 * ``mixed_tree(n)``: ``n`` small files - .txt, .csv, .pdf, .docx, .xlsx in corpus.write_tree's
   proportions (30/20/15/20/15) - in folders 1 to 5 levels deep, ~15 files per folder. Every
-  .txt (1-12 kB of business text) and .csv (3-25 customer rows) is unique; the PDFs (1-2
-  pages), Word (1.5-8 kB of text, some with a 3-8 row table) and Excel files (5-30 customer
-  rows) are copies, under other names and in other folders, of 40 distinct files per
+  .txt (0.5-6 kB of business text: notes, mails) and .csv (3-15 customer rows) is unique;
+  the PDFs (one page), Word (1-5 kB of text, 30 % with a 3-6 row table) and Excel files
+  (5-15 customer rows) are copies, under other names and in other folders, of 40 distinct files per
   format: what matters here is the number of files and the mix of formats, and making
   thousands of distinct PDFs with reportlab would take longer than scanning them.
 * ``tiny_tree(n)``: ``n`` tiny text files (1-3 lines, ~30-600 bytes, many with an identifier)
@@ -18,8 +18,8 @@ Three trees, each regenerated only when it is missing (or incomplete) or with ``
 
 Each tree is a folder ``bench/out/scale/<name>/`` with a manifest ``<name>.json`` next to it
 (written last, so an interrupted generation is redone). The cache key is the parameters and
-``VERSION`` below, not the source of corpus.py: regenerating 200 MB takes minutes, so a change
-to corpus.py is picked up only with ``--regen`` (or a change of VERSION).
+``VERSIONS`` below, not the source of corpus.py: regenerating 200 MB takes minutes, so a change
+to corpus.py is picked up only with ``--regen`` (or a change of VERSIONS).
 
     python bench/make_tree.py [--text-mb 200] [--mixed-files 20000] [--tiny-files 100000]
                               [--seed 0] [--profile typical] [--regen] [--quick]
@@ -43,7 +43,8 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402  (bench/corpus.py, read-only here)
 
-VERSION = 2
+# Bump one of these when its generator changes: the cached tree is then made again.
+VERSIONS = {"text": 2, "mixed": 3, "tiny": 2}
 OUT = HERE / "out" / "scale"
 DEFAULT_PROFILE = "typical"
 
@@ -76,6 +77,7 @@ def _seed(*parts) -> int:
 
 
 def _cached(name: str, params: dict, regen: bool) -> dict | None:
+    version = VERSIONS[name.split("_")[0]]
     manifest = OUT / f"{name}.json"
     if regen or not manifest.exists() or not (OUT / name).is_dir():
         return None
@@ -83,7 +85,7 @@ def _cached(name: str, params: dict, regen: bool) -> dict | None:
         data = json.loads(manifest.read_text())
     except (OSError, ValueError):
         return None
-    if data.get("version") != VERSION or data.get("params") != params:
+    if data.get("version") != version or data.get("params") != params:
         return None
     return {**data, "cached": True}
 
@@ -98,7 +100,7 @@ def _start(name: str) -> Path:
 
 
 def _finish(name: str, params: dict, summary: dict, seconds: float) -> dict:
-    data = {"version": VERSION, "params": params, "path": str(OUT / name), "generated_in_s": round(seconds, 1), **summary}
+    data = {"version": VERSIONS[name.split("_")[0]], "params": params, "path": str(OUT / name), "generated_in_s": round(seconds, 1), **summary}
     (OUT / f"{name}.json").write_text(json.dumps(data, indent=1))
     return data
 
@@ -146,18 +148,18 @@ def _has_writers() -> bool:
 
 
 def _template(job) -> None:
-    """One distinct PDF (1-2 pages), Word or Excel file."""
+    """One distinct PDF (one page), Word or Excel file."""
     kind, path, seed, profile = job
     rng = random.Random(seed)
     if kind == "pdf":
-        texts, _ = _texts(rng.randint(1, 2) * 5_000, seed, profile)
+        texts, _ = _texts(5_000, seed, profile)
         corpus._write_pdf(Path(path), "\n\n".join(texts))
     elif kind == "docx":
-        texts, _ = _texts(rng.randint(1_500, 8_000), seed, profile)
-        table = corpus._rows(rng, rng.randint(3, 8)) if rng.random() < 0.4 else None
+        texts, _ = _texts(rng.randint(1_000, 5_000), seed, profile)
+        table = corpus._rows(rng, rng.randint(3, 6)) if rng.random() < 0.3 else None
         corpus._write_docx(Path(path), "\n\n".join(texts), table)
     else:
-        corpus._write_xlsx(Path(path), corpus._rows(rng, rng.randint(5, 30)))
+        corpus._write_xlsx(Path(path), corpus._rows(rng, rng.randint(5, 15)))
         _fix_modified(Path(path))
 
 
@@ -185,12 +187,12 @@ def _mixed_chunk(job) -> None:
             shutil.copyfile(template, path)
         elif kind == "txt":
             rng = random.Random(seed)
-            texts, _ = _texts(rng.randint(1_000, 12_000), seed, profile)
+            texts, _ = _texts(rng.randint(500, 6_000), seed, profile)
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 fh.write("\n\n".join(texts))
         else:  # csv
             rng = random.Random(seed)
-            header, rows = corpus._rows(rng, rng.randint(3, 25))
+            header, rows = corpus._rows(rng, rng.randint(3, 15))
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 writer = csv.writer(fh, delimiter=rng.choice(";,"))
                 writer.writerow(header)

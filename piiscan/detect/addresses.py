@@ -20,8 +20,6 @@ _U, _L = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _WORD = rf"[{_U}][\w'’.-]*"
 _CONNECTOR = r"(?:van|de|der|den|het|ter|ten|te|'t|op|aan|in|bij|la|le|les|du|des|d'|l'|de la|de l')"
 # Words that may precede a street name in running text but are not part of it.
-# Words starting with a capital, with what street names contain ("Sint-Pieters", "L'Église").
-_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’.-]*")
 _FIELD_OPENERS = "\"':,;>\t|("
 _PLACE_PREFIXES = {"Den", "De", "La", "Le", "Les", "Sint", "Saint", "Sainte", "Sankt", "Nieuw", "Oud", "Oude", "Groot", "Klein", "Bad"}
 _LEADING_NOISE = {"adres", "adresse", "address", "op", "in", "te", "wonende", "woonachtig", "naar", "aan", "via", "de", "het", "the", "at"}
@@ -56,7 +54,7 @@ class AddressRecognizer(DetectorRecognizer):
         self.french_words = frozenset(w.lower() for w in raw["street_prefixes"])
 
     def find(self, view: TextView) -> Iterator[Hit]:
-        hits = [hit for hit in (self._street_at(view, m) for m in self._street_words(view.text)) if hit]
+        hits = [hit for hit in (self._street_at(view, start, end) for start, end in self._street_words(view)) if hit]
         # Postcodes: the four-digit clusters the detector found anyway ("1000", "1234 AB").
         taken = [(h.start, h.end) for h in hits]
         for cluster_start, _, shape in view.digit_clusters():
@@ -67,24 +65,23 @@ class AddressRecognizer(DetectorRecognizer):
         hits.sort(key=lambda hit: hit.start)
         return iter(hits)
 
-    def _street_words(self, text: str) -> Iterator[re.Match]:
+    def _street_words(self, view: TextView) -> Iterator[tuple[int, int]]:
         """Capitalised words that can carry a street name: "Kerkstraat", "Markt" in "Oude
-        Markt", "Rue" and "Avenue" that open a French one. One fast pass; the street pattern
-        then runs only around these."""
+        Markt", "Rue" and "Avenue" that open a French one (the view's one pass over
+        capitalised words); the street pattern then runs only around these."""
         suffixes, french = self.suffixes, self.french_words
-        for m in _CAPITALISED.finditer(text):
-            word = m.group().lower()
-            if word.endswith(suffixes) or word in french:
-                yield m
+        for start, word in view.capitalised():
+            lower = word.lower()
+            if lower.endswith(suffixes) or lower in french:
+                yield start, start + len(word)
 
-    def _street_at(self, view: TextView, word: re.Match) -> Hit | None:
+    def _street_at(self, view: TextView, start: int, word_end: int) -> Hit | None:
         """The street address around a street word, if a house number follows it."""
         text = view.text
-        start = word.start()
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end
-        for m in self._street.finditer(text, max(line_start, start - 60), min(line_end, word.end() + 90)):
+        for m in self._street.finditer(text, max(line_start, start - 60), min(line_end, word_end + 90)):
             if m.start() <= start < m.end():
                 begin, finish = self._trim_leading(text, m.start(), m.end()), m.end()
                 joined = self._joiner.match(text, finish)

@@ -22,9 +22,6 @@ _LOWER = "a-zß-öø-ÿ"
 # filtered later), never all-caps (MRZ lines, acronyms) and never inside an e-mail address.
 NAME_WORD = rf"(?:[DdOL]'[{_UPPER}{_LOWER}]|Ma?c[{_UPPER}]|[{_UPPER}])[{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
 _CAPWORD = re.compile(rf"(?<![\w.@/'-]){NAME_WORD}(?![\w@])")
-# Fast scan for a capitalised word; the rarer checks (what precedes it, "D'" and "Mc") are
-# made in code, only for words that may start a name.
-_CAPITALISED = re.compile(rf"[{_UPPER}][{_LOWER}]+")
 _NOT_BEFORE_NAME = ".@/'-_"
 _NEXT_WORD = re.compile(r"[ ]+([\w.]+)")
 _HOUSE_NUMBER = re.compile(r",?[ ]\d")
@@ -104,20 +101,27 @@ class PersonRecognizer(DetectorRecognizer):
         text = view.text
         claimed: list[tuple[int, int]] = []
         yield from self._name_columns(view, claimed)
-        first_names = self.first_names
+        first_names, titles, tails = self.first_names, self.titles, self._title_tails
         claimed_until = -1
-        # One fast pass over capitalised words; the costly checks run only for known given
-        # names and for words right after the evidence.
-        for m in _CAPITALISED.finditer(text):
-            start = m.start()
+        # One pass over the capitalised words (shared with the address recognizer); the
+        # costly checks run only for known given names and for words after a title or label.
+        for start, word in view.capitalised():
             if start < claimed_until:
                 continue
             if start >= 2 and text[start - 2] in "DdOL" and text[start - 1] == "'":
                 start -= 2  # "D'Hondt" starts at the D
-            if start and (text[start - 1].isalnum() or text[start - 1] in _NOT_BEFORE_NAME):
+            previous = text[start - 1] if start else "\n"
+            if previous.isalnum() or previous in _NOT_BEFORE_NAME:
                 continue
-            given = m.group() in first_names
-            has_label = self._introduced(text, start)
+            given = word in first_names
+            if previous == " " and start >= 2 and text[start - 2] not in " \t:：":
+                # The common case, a plain word before: a title only if it is a known one.
+                window = max(0, start - 24)
+                cut = max(text.rfind(" ", window, start - 1), text.rfind("\n", window, start - 1)) + 1
+                before = text[max(cut, window):start - 1].lower()
+                has_label = (before.rstrip(".") in titles or before in tails) and self._introduced(text, start)
+            else:
+                has_label = self._introduced(text, start)
             if not (has_label or given):
                 continue
             if any(s <= start < e for s, e in claimed):

@@ -36,6 +36,9 @@ _CLUSTERS = {
 }
 
 
+# A capitalised word: one capital, then lower-case letters ("Sophie", "Kerkstraat", "Rue").
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+")
+
 _SHAPE = str.maketrans("0123456789abcdefABCDEFGHIJKLMNOPQRSTUVWXYZ", "9" * 10 + "A" * 32)
 _DIGIT_RUN = re.compile(r"9+")
 
@@ -90,6 +93,7 @@ class TextView:
         self._starts = starts
         self._lower: str | None = None
         self._positions: dict[tuple, list[int]] = {}
+        self._capitalised: list[tuple[int, str]] | None = None
         # Column headers are context the gate cannot see: no gating for tabular batches.
         self._gated = not any(segment.context for segment in segments)
         self._clusters: dict[str, list[tuple[int, int]]] = {}
@@ -99,6 +103,12 @@ class TextView:
     @classmethod
     def single(cls, text: str, context: str = "") -> "TextView":
         return cls([Segment(text=text, context=context)])
+
+    def capitalised(self) -> list[tuple[int, str]]:
+        """(start, word) of every capitalised word: names and street names start here."""
+        if self._capitalised is None:
+            self._capitalised = [(m.start(), m.group()) for m in _CAPITALISED.finditer(self.text)]
+        return self._capitalised
 
     def positions(self, pattern: re.Pattern, lower: bool = True) -> list[int]:
         """Start offsets of every match of `pattern` (in the lower-cased text by default),
