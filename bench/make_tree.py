@@ -7,7 +7,7 @@ Three trees, each regenerated only when it is missing (or incomplete) or with ``
   profiles) concatenated. Every file is generated on its own from its own seed, so memory
   stays at one file per process and the files are the same whatever the number of processes.
 * ``mixed_tree(n)``: ``n`` small files - .txt, .csv, .pdf, .docx, .xlsx in corpus.write_tree's
-  proportions (30/20/15/20/15) - in folders 1 to 5 levels deep, ~15 files per folder. Every
+  proportions (30/20/15/20/15) - in folders 1 to 5 levels deep, ~20 files per folder. Every
   .txt (0.5-6 kB of business text: notes, mails) and .csv (3-15 customer rows) is unique;
   the PDFs (one page), Word (1-5 kB of text, 30 % with a 3-6 row table) and Excel files
   (5-15 customer rows) are copies, under other names and in other folders, of 40 distinct files per
@@ -227,7 +227,7 @@ def mixed_tree(n_files: int = 20_000, seed: int = 0, profile: str = DEFAULT_PROF
 
         rng = random.Random(_seed("mixed", seed))
         kinds, weights = zip(*_KINDS)
-        # About 15 files per folder, folders 1 to 5 levels deep.
+        # n/15 folder paths drawn, 1 to 5 levels deep; after duplicates ~20 files per folder.
         folders = sorted({"/".join(rng.choice(_DIRS) for _ in range(rng.choices((1, 2, 3, 4, 5), (15, 30, 28, 17, 10))[0]))
                           for _ in range(max(1, n_files // 15))})
         items = []

@@ -66,13 +66,29 @@ _PHONE_REGIONS = ("BE", "NL")
 _DATE_SHAPE = re.compile(r"\d{1,2}([./-])\d{1,2}\1(?:19|20)\d{2}")
 
 
+_NOT_DIGIT = re.compile(r"\D")
+_COUNTRY_CODES = {"32": 32, "31": 31}
+
+
 @lru_cache(maxsize=65536)
 def phone(text: str) -> str | None:
-    digits = sum(c.isdigit() for c in text)
-    if not 8 <= digits <= 15 or _DATE_SHAPE.fullmatch(text.strip()):
+    digits = _NOT_DIGIT.sub("", text.replace("(0)", ""))
+    if not 8 <= len(digits) <= 15 or _DATE_SHAPE.fullmatch(text.strip()):
         return None
-    if text[0] == "0" and not 9 <= digits <= 10:
-        return None  # national numbers: 9 or 10 digits in Belgium and the Netherlands
+    # Belgian and Dutch numbers: the regex already isolated the digits, so build the number
+    # directly; phonenumbers' parse() is five times slower than its validity check.
+    if text[0] == "0" and text[1:2] != "0":
+        if not 9 <= len(digits) <= 10:
+            return None  # national numbers: 9 or 10 digits in Belgium and the Netherlands
+        for code in (32, 31):
+            if phonenumbers.is_valid_number(phonenumbers.PhoneNumber(country_code=code, national_number=int(digits[1:]))):
+                return f"+{code}{digits[1:]}"
+        return None
+    international = digits[2:] if text.startswith("00") else digits
+    code = _COUNTRY_CODES.get(international[:2])
+    if text[0] in "+0" and code is not None and international[2:3] != "0":
+        number = phonenumbers.PhoneNumber(country_code=code, national_number=int(international[2:]))
+        return f"+{international}" if phonenumbers.is_valid_number(number) else None
     for region in _PHONE_REGIONS:
         try:
             number = phonenumbers.parse(text, region)
