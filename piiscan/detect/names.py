@@ -23,6 +23,7 @@ _LOWER = "a-zß-öø-ÿ"
 NAME_WORD = rf"(?:[DdOL]'[{_UPPER}{_LOWER}]|Ma?c[{_UPPER}]|[{_UPPER}])[{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
 _CAPWORD = re.compile(rf"(?<![\w.@/'-]){NAME_WORD}(?![\w@])")
 _NOT_BEFORE_NAME = ".@/'-_"
+_LONGEST_CLOSING = 48
 _NEXT_WORD = re.compile(r"[ ]+([\w.]+)")
 _HOUSE_NUMBER = re.compile(r",?[ ]\d")
 _TOKEN = re.compile(rf"[ ]+({NAME_WORD}|[{_LOWER}]+'?[{_LOWER}]*|'t|'s)(?![\w@-])")
@@ -175,10 +176,14 @@ class PersonRecognizer(DetectorRecognizer):
 
     def _after_closing(self, text: str, start: int) -> bool:
         line_start = text.rfind("\n", 0, start) + 1
-        if text[line_start:start].strip():
+        if line_start < 2 or (start > line_start and text[line_start:start].strip()):
             return False
-        prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
-        previous = text[prev_start:max(prev_start, line_start - 1)].strip().rstrip(",.!").lower()
+        # A closing formula is a short line: never look further back than that.
+        window = max(0, line_start - 1 - _LONGEST_CLOSING)
+        prev_start = text.rfind("\n", window, line_start - 1) + 1
+        if prev_start == 0 and window > 0:
+            return False
+        previous = text[prev_start:line_start - 1].strip().rstrip(",.!").lower()
         return previous in self.closings
 
     def _name_columns(self, view: TextView, claimed: list) -> Iterator[Hit]:

@@ -13,7 +13,7 @@ from typing import Iterator, NamedTuple
 from piiscan.detect.context import compile_gate, compile_words, has_word
 from piiscan.detect.rules import PatternRule, Rule
 from piiscan.detect.text_view import TextView, run_sums
-from piiscan.detect.validators import get_validator
+from piiscan.detect.validators import get_validator, prepare
 
 
 class Hit(NamedTuple):
@@ -48,6 +48,7 @@ class PatternRuleRecognizer(DetectorRecognizer):
     def __init__(self, rule: Rule, allowlist: frozenset[str] = frozenset(), language: str = "nl"):
         super().__init__(rule, language)
         self.validate = get_validator(rule.validator)
+        prepare(rule.validator)
         self.context_words = compile_words(rule.context.words)
         self.allowlist = allowlist
         # Rules that need a keyword close by skip clusters with no keyword in reach before
