@@ -18,15 +18,30 @@ from piiscan.run.worker import FileResult, scan_blob
 _DETECTORS: dict = {}
 
 
-def scan_on_worker(blob: Blob, settings: Settings) -> FileResult:
-    """The task a Dask worker runs: build the detector once per process, scan one file."""
+def scan_on_worker(blobs: list[Blob], settings: Settings) -> list[FileResult]:
+    """The task a Dask worker runs: build the detector once per process, scan a batch of
+    files (one task per file costs more in scheduling than small files take to scan)."""
     from piiscan.run.runner import build_detector
 
     key = (settings.entities, settings.min_score, settings.extra_rules)
     detector = _DETECTORS.get(key)
     if detector is None:
         detector = _DETECTORS[key] = build_detector(settings)
-    return scan_blob(blob, detector)
+    return [scan_blob(blob, detector) for blob in blobs]
+
+
+def _batches(blobs: Iterable[Blob], files: int = 32, size: int = 16 * 1024 * 1024) -> Iterator[list[Blob]]:
+    """Files grouped into tasks of at most `files` files or about `size` bytes."""
+    batch: list[Blob] = []
+    total = 0
+    for blob in blobs:
+        batch.append(blob)
+        total += blob.size
+        if len(batch) >= files or total >= size:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
 
 
 def connect(address: str, workers: int):
@@ -41,37 +56,37 @@ def connect(address: str, workers: int):
     return Client(address)
 
 
-def run_on_dask(blobs: Iterable[Blob], settings: Settings, address: str, in_flight_per_worker: int = 4) -> Iterator[FileResult]:
+def run_on_dask(blobs: Iterable[Blob], settings: Settings, address: str, in_flight_per_worker: int = 2) -> Iterator[FileResult]:
     """FileResults in the order the cluster finishes them."""
     from dask.distributed import as_completed
 
     client = connect(address, settings.workers)
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})) or settings.workers)
-        pending = iter(blobs)
+        pending = _batches(blobs)
         # Settings travel once, not with every task.
         settings_future = client.scatter(settings, broadcast=True)
         queue = as_completed()
-        submitted: dict[str, Blob] = {}
+        submitted: dict[str, list[Blob]] = {}
 
-        def submit(blob: Blob) -> None:
-            future = client.submit(scan_on_worker, blob, settings_future, pure=False)
-            submitted[future.key] = blob
+        def submit(batch: list[Blob]) -> None:
+            future = client.submit(scan_on_worker, batch, settings_future, pure=False)
+            submitted[future.key] = batch
             queue.add(future)
 
-        for blob in _take(pending, workers * in_flight_per_worker):
-            submit(blob)
+        for batch in _take(pending, workers * in_flight_per_worker):
+            submit(batch)
         for future in queue:
-            blob = submitted.pop(future.key)
+            batch = submitted.pop(future.key)
             try:
-                result = future.result()
+                results = future.result()
             except Exception as exc:  # noqa: BLE001 - a lost worker or a pickling problem
-                error = ErrorRecord(blob.path, "internal", f"dask: {type(exc).__name__}: {exc}"[:300])
-                result = FileResult(path=blob.path, size=blob.size, error=error)
+                message = f"dask: {type(exc).__name__}: {exc}"[:300]
+                results = [FileResult(path=b.path, size=b.size, error=ErrorRecord(b.path, "internal", message)) for b in batch]
             future.release()
-            yield result
-            for blob in _take(pending, 1):
-                submit(blob)
+            yield from results
+            for batch in _take(pending, 1):
+                submit(batch)
     finally:
         cluster = getattr(client, "cluster", None)
         client.close()
@@ -79,7 +94,7 @@ def run_on_dask(blobs: Iterable[Blob], settings: Settings, address: str, in_flig
             cluster.close()
 
 
-def _take(iterator: Iterator[Blob], count: int) -> list[Blob]:
+def _take(iterator: Iterator, count: int) -> list:
     taken = []
     for _ in range(count):
         item = next(iterator, None)
