@@ -49,7 +49,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import resource
 import shutil
 import subprocess

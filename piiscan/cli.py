@@ -83,7 +83,7 @@ def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, includ
         raise click.UsageError(str(exc)) from exc
     if dask_address:
         try:
-            import distributed  # noqa: F401
+            import distributed  # noqa: F401 - only to fail early with a clear message
         except ImportError:
             raise click.UsageError("--dask needs the dask extra: pip install 'piiscan-benelux[dask]'") from None
     fmt = fmt or _default_format(output)

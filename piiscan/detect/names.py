@@ -189,7 +189,7 @@ class PersonRecognizer(DetectorRecognizer):
     def _name_columns(self, view: TextView, claimed: list) -> Iterator[Hit]:
         if self.name_columns is None:
             return
-        for span in _spans_with_context(view):
+        for span in view.spans_with_context():
             if not self.name_columns.fullmatch(span.context.strip().lower()):
                 continue
             cell = view.text[span.start:span.end]
@@ -202,12 +202,6 @@ class PersonRecognizer(DetectorRecognizer):
     def _hit(self, text: str, start: int, end: int, score: float, how: str) -> Hit:
         value = text[start:end]
         return Hit(start, end, min(score, 1.0), " ".join(value.split()).lower(), f"person:{how}")
-
-
-def _spans_with_context(view: TextView):
-    for index, segment in enumerate(view.segments):
-        if segment.context:
-            yield view.span_at(view._starts[index])
 
 
 def _phrases(words) -> dict[str, list[str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Iterator
 
 from piiscan.model import Segment
 
@@ -92,7 +93,6 @@ class TextView:
         self.text = SEPARATOR.join(parts)
         self._starts = starts
         self._lower: str | None = None
-        self._positions: dict[tuple, list[int]] = {}
         self._capitalised: list[tuple[int, str]] | None = None
         # Column headers are context the gate cannot see: no gating for tabular batches.
         self._gated = not any(segment.context for segment in segments)
@@ -109,15 +109,6 @@ class TextView:
         if self._capitalised is None:
             self._capitalised = [(m.start(), m.group()) for m in _CAPITALISED.finditer(self.text)]
         return self._capitalised
-
-    def positions(self, pattern: re.Pattern, lower: bool = True) -> list[int]:
-        """Start offsets of every match of `pattern` (in the lower-cased text by default),
-        computed once per batch and shared by every cluster that asks."""
-        key = (pattern, lower)
-        found = self._positions.get(key)
-        if found is None:
-            found = self._positions[key] = [m.start() for m in pattern.finditer(self.lower if lower else self.text)]
-        return found
 
     @property
     def lower(self) -> str | None:
@@ -164,6 +155,13 @@ class TextView:
                     merged.append([start, end])
             self._windows[key] = [(max(0, s), min(limit, e)) for s, e in merged]
         return self._windows[key]
+
+    def spans_with_context(self) -> Iterator[Span]:
+        """The segments that carry context (a column header), as spans of the joined text."""
+        for index, segment in enumerate(self.segments):
+            if segment.context:
+                start = self._starts[index]
+                yield Span(index, start, start + len(segment.text), segment.context)
 
     def span_at(self, offset: int) -> Span:
         index = bisect_right(self._starts, offset) - 1
