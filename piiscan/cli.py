@@ -120,6 +120,8 @@ def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, includ
                 out.flush()  # stream: each file's records are out as soon as it is done
                 if result.error:
                     writer.write(error_record(result.error))
+                for error in result.member_errors:
+                    writer.write(error_record(error))
         writer.close(summary)
 
     click.echo(summary.render(), err=True)
@@ -141,6 +143,9 @@ def _account(summary: Summary, result) -> None:
     else:
         summary.files_scanned += 1
         summary.bytes_scanned += result.size
+    for error in result.member_errors:
+        summary.files_failed += 1
+        summary.error_kinds[error.kind] += 1
     types = result.entity_types
     if types:
         summary.files_with_findings += 1

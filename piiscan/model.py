@@ -19,10 +19,16 @@ class Location:
     sheet: str | None = None
     cell: str | None = None
     part: str | None = None  # "body", "table", "header", "footer", "comment", "subject", ...
+    message_id: str | None = None  # for text from an e-mail: the message it came from
+    date: str | None = None
 
     def as_dict(self) -> dict:
         # Not dataclasses.asdict: it deep-copies and is the slowest step of writing records.
-        return {k: v for k, v in (("page", self.page), ("line", self.line), ("sheet", self.sheet), ("cell", self.cell), ("part", self.part)) if v is not None}
+        fields = (
+            ("page", self.page), ("line", self.line), ("sheet", self.sheet), ("cell", self.cell),
+            ("part", self.part), ("message_id", self.message_id), ("date", self.date),
+        )
+        return {k: v for k, v in fields if v is not None}
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,8 @@ class Blob:
     path: str  # display path: "share/export.zip!/2023/klanten.csv"
     size: int
     open: Callable[[], BinaryIO]  # returns a fresh, seekable, read-only binary stream
+    # The format when the name cannot tell: "message" for a mail inside an mbox ("…!/00017").
+    kind: str | None = None
 
     @property
     def name(self) -> str:
@@ -102,3 +110,16 @@ class ExtractionError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+
+def member_path(container: str, member: str) -> str:
+    """The display path of a container member: "export.zip" + "2023/x.csv" ->
+    "export.zip!/2023/x.csv". Member names come from untrusted files: separators are
+    normalised, "..", "." and empty parts dropped, control characters escaped, so the path
+    is readable and never points outside its container."""
+    parts = []
+    for part in member.replace("\\", "/").split("/"):
+        if part in ("", ".", ".."):
+            continue
+        parts.append("".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in part))
+    return f"{container}!/{'/'.join(parts) or '_'}"

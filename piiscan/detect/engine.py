@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from piiscan.detect.addresses import AddressRecognizer
@@ -230,4 +230,4 @@ def _location(segment: Segment, newline_offsets: list[int], start: int) -> Locat
         line = None
     if line == loc.line:
         return loc
-    return Location(page=loc.page, line=line, sheet=loc.sheet, cell=loc.cell, part=loc.part)
+    return replace(loc, line=line)

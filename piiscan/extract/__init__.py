@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
+from piiscan.extract.archive import extract_zip
 from piiscan.extract.docx import extract_docx
 from piiscan.extract.html import extract_html
+from piiscan.extract.mail import extract_eml, extract_mbox
 from piiscan.extract.pdf import extract_pdf
 from piiscan.extract.tabular import extract_csv
 from piiscan.extract.text import extract_text
 from piiscan.extract.xlsx import extract_xlsx
-from piiscan.model import Blob, ExtractionError, Segment
+from piiscan.model import Blob, ErrorRecord, ExtractionError, Segment
 
-Extractor = Callable[[Blob], Iterator[Segment]]
+# An extractor yields text Segments; a container also yields member Blobs and ErrorRecords
+# for members it cannot hand over (encrypted, too large).
+Extractor = Callable[[Blob], Iterator["Segment | Blob | ErrorRecord"]]
 
 # (extractor, library named in error messages, suffixes). ".eml" gets its own extractor later.
 _FORMATS: tuple[tuple[Extractor, str, tuple[str, ...]], ...] = (
@@ -27,7 +31,13 @@ _FORMATS: tuple[tuple[Extractor, str, tuple[str, ...]], ...] = (
     (extract_pdf, "pypdfium2", (".pdf",)),
     (extract_docx, "python-docx", (".docx",)),
     (extract_xlsx, "openpyxl", (".xlsx", ".xlsm")),
+    # Containers: they hand back member Blobs (and error records) besides text.
+    (extract_zip, "zipfile", (".zip",)),
+    (extract_eml, "email", (".eml",)),
+    (extract_mbox, "mailbox", (".mbox", ".mbx")),
 )
+# Formats named by the container that produced the Blob, not by a file name.
+KINDS: dict[str, Extractor] = {"message": extract_eml}
 
 EXTRACTORS: dict[str, Extractor] = {s: fn for fn, _, suffixes in _FORMATS for s in suffixes}
 _LIBRARY: dict[Extractor, str] = {fn: library for fn, library, _ in _FORMATS}
@@ -36,7 +46,9 @@ MAX_MESSAGE = 200
 
 
 def extractor_for(blob: Blob) -> Extractor | None:
-    """The extractor for the blob's suffix, or None for a format we do not read (a skip)."""
+    """The extractor for the blob's kind or suffix, or None for a format we do not read."""
+    if blob.kind is not None:
+        return KINDS.get(blob.kind)
     return EXTRACTORS.get(blob.suffix)
 
 

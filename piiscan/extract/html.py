@@ -67,6 +67,14 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML string (an HTML mail body)."""
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return _tidy("".join(parser.body))
+
+
 def extract_html(blob: Blob) -> Iterator[Segment]:
     """Title (part "title") then visible body text (part "body"), each one Segment."""
     parser = _VisibleText()

@@ -18,16 +18,15 @@ def test_registered_suffixes():
     assert set(EXTRACTORS) == {
         ".txt", ".text", ".md", ".log", ".json", ".jsonl", ".ndjson", ".xml", ".yaml", ".yml",
         ".sql", ".ini", ".cfg", ".conf", ".vcf", ".ics", ".ldif", ".html", ".htm",
-        ".csv", ".tsv", ".pdf", ".docx", ".xlsx", ".xlsm",
+        ".csv", ".tsv", ".pdf", ".docx", ".xlsx", ".xlsm", ".zip", ".eml", ".mbox", ".mbx",
     }
-    assert ".eml" not in EXTRACTORS  # its own extractor comes later
 
 
 def test_extractor_for_uses_lower_case_suffix_of_the_member_name():
     assert extractor_for(memory_blob("share/NOTES.TXT")) is extract_text
     assert extractor_for(memory_blob("share/export.zip!/2023/lijst.Txt")) is extract_text
     assert extractor_for(memory_blob("share/setup.exe")) is None
-    assert extractor_for(memory_blob("share/bericht.eml")) is None
+    assert extractor_for(memory_blob("share/bericht.eml")) is not None
     assert extractor_for(memory_blob("share/README")) is None
 
 
