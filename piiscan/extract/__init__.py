@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from piiscan.extract.archive import extract_zip
+from piiscan.extract.archive import extract_compressed, extract_tar, extract_zip
 from piiscan.extract.docx import extract_docx
 from piiscan.extract.html import extract_html
 from piiscan.extract.mail import extract_eml, extract_mbox
@@ -33,11 +33,13 @@ _FORMATS: tuple[tuple[Extractor, str, tuple[str, ...]], ...] = (
     (extract_xlsx, "openpyxl", (".xlsx", ".xlsm")),
     # Containers: they hand back member Blobs (and error records) besides text.
     (extract_zip, "zipfile", (".zip",)),
+    (extract_tar, "tarfile", (".tar", ".tgz", ".tbz2", ".txz")),
+    (extract_compressed, "gzip/bz2/lzma", (".gz", ".bz2", ".xz")),
     (extract_eml, "email", (".eml",)),
     (extract_mbox, "mailbox", (".mbox", ".mbx")),
 )
 # Formats named by the container that produced the Blob, not by a file name.
-KINDS: dict[str, Extractor] = {"message": extract_eml}
+KINDS: dict[str, Extractor] = {"message": extract_eml, "mail-file": extract_eml}
 
 EXTRACTORS: dict[str, Extractor] = {s: fn for fn, _, suffixes in _FORMATS for s in suffixes}
 _LIBRARY: dict[Extractor, str] = {fn: library for fn, library, _ in _FORMATS}

@@ -5,10 +5,14 @@ name); the worker scans them like files, with its depth and size limits.
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import lzma
+import tarfile
 import zipfile
 from typing import Iterator
 
-from piiscan.model import Blob, ErrorRecord, member_path
+from piiscan.model import Blob, ErrorRecord, ExtractionError, member_path
 from piiscan.sources.blob import memory_blob
 
 # A member larger than this, or inflating more than MAX_RATIO times its compressed size, is
@@ -45,3 +49,55 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | No
     with archive.open(info) as member:
         data = member.read(info.file_size + 1)
     return None if len(data) > info.file_size else data
+
+
+def extract_tar(blob: Blob) -> Iterator[Blob | ErrorRecord]:
+    """.tar, .tar.gz/.tgz, .tar.bz2/.tbz2, .tar.xz/.txz: regular members only (links and
+    devices are names, not documents)."""
+    with blob.open() as stream, tarfile.open(fileobj=stream, mode="r:*") as archive:
+        for info in archive:
+            if not info.isfile():
+                continue
+            path = member_path(blob.path, info.name)
+            if info.size > MAX_MEMBER_BYTES:
+                yield ErrorRecord(path, "too_large", f"{info.size} bytes")
+                continue
+            member = archive.extractfile(info)
+            if member is None:
+                continue
+            with member:
+                data = member.read(info.size + 1)
+            yield memory_blob(path, data[: info.size])
+
+
+_DECOMPRESSORS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def extract_compressed(blob: Blob) -> Iterator[Blob | ErrorRecord]:
+    """A .gz/.bz2/.xz file: a compressed tar, or one compressed file ("app.log.gz" holds
+    "app.log"). Decompression stops at MAX_MEMBER_BYTES, so a bomb ends as an error record."""
+    with blob.open() as stream:
+        if _is_tar(stream):
+            stream.seek(0)
+            yield from extract_tar(blob)
+            return
+        stream.seek(0)
+        inner_name = blob.name[: -len(blob.suffix)] or "_"
+        path = member_path(blob.path, inner_name)
+        try:
+            with _DECOMPRESSORS[blob.suffix](stream) as inner:
+                data = inner.read(MAX_MEMBER_BYTES + 1)
+        except (OSError, EOFError, lzma.LZMAError) as exc:  # the libraries' "bad data" errors
+            raise ExtractionError("corrupt", f"{blob.suffix[1:]}: {exc}") from exc
+    if len(data) > MAX_MEMBER_BYTES:
+        yield ErrorRecord(path, "too_large", f"decompresses to more than {MAX_MEMBER_BYTES} bytes")
+    else:
+        yield memory_blob(path, data)
+
+
+def _is_tar(stream) -> bool:
+    try:
+        with tarfile.open(fileobj=stream, mode="r:*") as archive:
+            return archive.next() is not None
+    except (tarfile.TarError, EOFError, OSError, lzma.LZMAError):
+        return False

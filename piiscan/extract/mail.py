@@ -34,7 +34,7 @@ def extract_eml(blob: Blob) -> Iterator[Segment | Blob]:
         stream.seek(0)
         message = email.message_from_binary_file(stream, policy=_POLICY)
     # Attachments of a message inside a container continue its member path; of a file on
-    # disk, they open a new level.
+    # disk (an .eml, a Maildir message), they open a new level.
     prefix = f"{blob.path}/attachments" if blob.kind == "message" else member_path(blob.path, "attachments")
     yield from message_parts(message, prefix)
 

@@ -143,3 +143,61 @@ def test_encoded_words_and_charsets(detector, charset):
     values = {(f.entity_type, f.value) for f in result.findings}
     assert ("BE_NATIONAL_NUMBER", NN) in values and ("IBAN_CODE", IBAN) in values
     assert ("DATE_OF_BIRTH", "3 mars 1979") in values and ("EMAIL_ADDRESS", "stephanie.lecomte@exemple.be") in values
+
+
+def tar_bytes(members: dict[str, bytes], mode: str = "w:gz") -> bytes:
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=mode) as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("link-naar-buiten")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "/etc/passwd"
+        archive.addfile(link)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name,mode", [("export.tar", "w"), ("export.tar.gz", "w:gz"), ("export.tgz", "w:gz"), ("export.tar.bz2", "w:bz2"), ("export.tar.xz", "w:xz")])
+def test_tar_archives_every_compression(detector, name, mode):
+    data = tar_bytes({"2023/klanten.csv": f"bsn\n{BSN}\n".encode(), "mail/inzage.eml": gdpr_mail()}, mode)
+    result = scan_blob(memory_blob(name, data), detector)
+    found = findings(result)
+    assert (f"{name}!/2023/klanten.csv", "NL_BSN", BSN) in found
+    assert (f"{name}!/mail/inzage.eml!/attachments/klanten.csv", "NL_BSN", BSN) in found
+    assert result.member_errors == [] and result.error is None
+
+
+def test_single_compressed_file(detector):
+    import gzip
+
+    result = scan_blob(memory_blob("logs/app.log.gz", gzip.compress(f"login door {EMAIL}\n".encode())), detector)
+    assert findings(result) == [("logs/app.log.gz!/app.log", "EMAIL_ADDRESS", EMAIL)]
+
+
+def test_gzip_bomb_stops_with_an_error(detector, monkeypatch):
+    import gzip
+
+    from piiscan.extract import archive
+
+    monkeypatch.setattr(archive, "MAX_MEMBER_BYTES", 1024 * 1024)
+    result = scan_blob(memory_blob("bom.txt.gz", gzip.compress(b"\0" * (8 * 1024 * 1024))), detector)
+    assert [(e.path, e.kind) for e in result.member_errors] == [("bom.txt.gz!/bom.txt", "too_large")]
+
+
+def test_maildir_messages_are_read_by_location(detector, tmp_path):
+    from piiscan.sources.filesystem import WalkOptions, walk
+
+    box = tmp_path / "Maildir"
+    for folder in ("cur", "new", "tmp"):
+        (box / folder).mkdir(parents=True)
+    (box / "cur" / "1700000000.M1P2.server:2,S").write_bytes(gdpr_mail())
+    (box / "new" / "1700000001.M3P4.server").write_bytes(gdpr_mail("tweede.csv"))
+    results = [scan_blob(b, detector) for b in walk([str(box)], WalkOptions())]
+    paths = {f.path for r in results for f in r.findings}
+    assert f"{box}/cur/1700000000.M1P2.server:2,S!/attachments/klanten.csv" in paths
+    assert f"{box}/new/1700000001.M3P4.server!/attachments/tweede.csv" in paths
+    assert all(r.error is None and r.skipped is None for r in results)
