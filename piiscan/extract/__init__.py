@@ -12,6 +12,7 @@ from piiscan.extract.archive import extract_compressed, extract_tar, extract_zip
 from piiscan.extract.docx import extract_docx
 from piiscan.extract.html import extract_html
 from piiscan.extract.mail import extract_eml, extract_mbox
+from piiscan.extract.outlook import extract_msg, extract_pst
 from piiscan.extract.pdf import extract_pdf
 from piiscan.extract.tabular import extract_csv
 from piiscan.extract.text import extract_text
@@ -36,6 +37,8 @@ _FORMATS: tuple[tuple[Extractor, str, tuple[str, ...]], ...] = (
     (extract_tar, "tarfile", (".tar", ".tgz", ".tbz2", ".txz")),
     (extract_compressed, "gzip/bz2/lzma", (".gz", ".bz2", ".xz")),
     (extract_eml, "email", (".eml",)),
+    (extract_msg, "olefile", (".msg",)),
+    (extract_pst, "libpff", (".pst", ".ost")),
     (extract_mbox, "mailbox", (".mbox", ".mbx")),
 )
 # Formats named by the container that produced the Blob, not by a file name.
