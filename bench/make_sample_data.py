@@ -116,8 +116,12 @@ class Person:
 class Sample:
     """One output file: its random generator, the findings it expects and the traps it holds."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, target: Path | None = None):
+        # path: where the scanner reports the findings, "mail/x.eml!/attachments/y.csv"
+        # for a container member; target: where the writer puts the bytes when that is not
+        # OUT / path (a member is written to a scratch folder, then packed).
         self.path = path
+        self.target = target
         self.rng = random.Random(f"{SEED}:{path}")
         self.pieces: list[tuple[str, list[tuple[int, int, str, str]]]] = []
         self.traps: dict[str, str] = {}
@@ -330,7 +334,7 @@ def euro(amount: float, style: str = "nl") -> str:
 # --------------------------------------------------------------------------------------------
 
 def _target(s: Sample) -> Path:
-    path = OUT / s.path
+    path = s.target or OUT / s.path
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -467,14 +471,19 @@ def _normalize_zip(path: Path) -> None:
             zout.writestr(info, data)
 
 
-def _slim_docx(document) -> None:
+def _slim_docx(document, compact: bool = False) -> None:
     """python-docx's template is ~37 kB; drop the optional parts (Word 2010 styles with
-    effects, thumbnail, custom XML) and the unused style definitions to keep files small."""
+    effects, thumbnail, custom XML) and the unused style definitions to keep files small.
+    compact (for mail attachments, which base64 makes a third larger): also drop the theme,
+    font table, web settings and numbering, which Word recreates when it opens the file."""
     from docx.oxml.ns import qn
 
+    optional = {"stylesWithEffects", "thumbnail", "customXml"}
+    if compact:
+        optional |= {"theme", "fontTable", "webSettings", "numbering"}
     for rels in (document.part.rels, document.part.package.rels):
         for r_id, rel in list(rels.items()):
-            if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "thumbnail", "customXml"):
+            if rel.reltype.rsplit("/", 1)[-1] in optional:
                 del rels[r_id]
     styles = document.styles.element
     latent = styles.find(qn("w:latentStyles"))
@@ -489,7 +498,8 @@ def _slim_docx(document) -> None:
 
 
 def write_docx(s: Sample, *, header: list[str], footer: list[str], body: list,
-               comment_on: int, comment: str, comment_author: str, title: str) -> None:
+               comment_on: int, comment: str, comment_author: str, title: str,
+               compact: bool = False) -> None:
     """body: list of str (paragraphs) and ("table", rows) items; comment_on: index into
     body of the paragraph whose runs the comment is anchored to."""
     import docx
@@ -540,7 +550,7 @@ def write_docx(s: Sample, *, header: list[str], footer: list[str], body: list,
     from docx.oxml.ns import qn
     note._comment_elm.set(qn("w:date"), "2024-03-18T09:00:00Z")  # not the time of the run
     s.check()
-    _slim_docx(document)
+    _slim_docx(document, compact)
     path = _target(s)
     document.save(str(path))
     _normalize_zip(path)
