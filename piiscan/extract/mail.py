@@ -9,8 +9,10 @@ Date and Message-ID; every attachment comes back as a Blob that the worker scans
 from __future__ import annotations
 
 import email
+import email.errors
 import email.policy
 import re
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from typing import Iterator
 
@@ -21,9 +23,10 @@ from piiscan.sources.blob import memory_blob
 # RFC 5322: a message opens with "Field-Name:" (printable ASCII without ':').
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:")
 _ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender")
-# Parsing with a permissive policy: malformed MIME and odd charsets are read as far as
-# possible instead of failing the whole message.
-_POLICY = email.policy.default.clone(raise_on_defect=False)
+# The compat32 policy parses several times faster than policy.default (which builds header
+# objects for every field); headers are decoded here, where they are needed. Malformed MIME
+# and odd charsets are read as far as possible instead of failing the whole message.
+_POLICY = email.policy.compat32
 
 
 def extract_eml(blob: Blob) -> Iterator[Segment | Blob]:
@@ -67,12 +70,15 @@ def message_parts(message: EmailMessage, attachments_prefix: str) -> Iterator[Se
 
 
 def _header(message: EmailMessage, name: str) -> str:
-    try:
-        values = message.get_all(name) or []
-        return "\n".join(str(v) for v in values)
-    except Exception:  # noqa: BLE001 - a malformed header must not lose the message
-        raw = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
-        return "\n".join(str(v) for v in raw)
+    """A header's value(s), RFC 2047 encoded words decoded, folding undone."""
+    decoded = []
+    for value in message.get_all(name) or []:
+        try:
+            text = str(make_header(decode_header(str(value))))
+        except (UnicodeError, LookupError, ValueError, email.errors.HeaderParseError):
+            text = str(value)  # a malformed encoded word: keep what is there
+        decoded.append(" ".join(text.split()))
+    return "\n".join(decoded)
 
 
 def _text(part) -> str:
