@@ -60,7 +60,7 @@ def message_parts(message: EmailMessage, attachments_prefix: str) -> Iterator[Se
         if filename or part.get_content_disposition() == "attachment" or not content_type.startswith("text/"):
             payload = part.get_payload(decode=True) or b""
             name = _unique(filename or f"part-{len(seen_names) + 1}{_suffix(content_type)}", seen_names)
-            yield memory_blob(f"{attachments_prefix}/{_safe(name)}", payload)
+            yield memory_blob(f"{attachments_prefix}/{safe_filename(name)}", payload)
             continue
         text = _text(part)
         if content_type == "text/html":
@@ -99,7 +99,8 @@ def _unique(name: str, seen: dict[str, int]) -> str:
     return f"{stem}-{count + 1}.{suffix}" if dot else f"{name}-{count + 1}"
 
 
-def _safe(name: str) -> str:
+def safe_filename(name: str) -> str:
+    """An attachment's name as one path part: no separators, no control characters."""
     return "".join(c if c.isprintable() and c not in "/\\" else "_" for c in name) or "_"
 
 

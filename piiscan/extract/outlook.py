@@ -12,6 +12,7 @@ from typing import Iterator
 import olefile
 
 from piiscan.extract.html import html_to_text
+from piiscan.extract.mail import safe_filename
 from piiscan.model import Blob, ExtractionError, Location, Segment, member_path
 from piiscan.sources.blob import memory_blob
 
@@ -59,8 +60,7 @@ def _message(ole: olefile.OleFileIO, blob: Blob) -> Iterator[Segment | Blob]:
         if data is None:
             continue  # an embedded message or an OLE object: not read yet
         name = _text(ole, [storage], _ATTACH_NAME) or _text(ole, [storage], _ATTACH_SHORT_NAME) or f"attachment-{index}"
-        name = "".join(c if c.isprintable() and c not in "/\\" else "_" for c in name)
-        yield memory_blob(member_path(blob.path, f"attachments/{name}"), data)
+        yield memory_blob(member_path(blob.path, f"attachments/{safe_filename(name)}"), data)
 
 
 def _storages(ole: olefile.OleFileIO, prefix: str) -> list[str]:
