@@ -13,21 +13,32 @@ PDF, python-docx, openpyxl, the csv module, visible HTML text, the file's encodi
 the counts again. Traps (values that look like PII but are not) go to traps.jsonl and are
 checked to be really invalid.
 
+Containers (mail/: .eml, mbox, zip) are built from parts that are Samples of their own, each
+listed under its nested path ("mail/x.eml!/attachments/y.csv"); see the "Mail and archives"
+section.
+
 All randomness comes from random.Random seeded per file from SEED and the file's path, so one
 document can change without reshuffling the others.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
+import email
+import email.policy
+import email.utils
 import io
 import json
 import random
 import re
 import shutil
 import sys
+import tempfile
 import zipfile
+from email.message import EmailMessage
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -475,12 +486,14 @@ def _slim_docx(document, compact: bool = False) -> None:
     """python-docx's template is ~37 kB; drop the optional parts (Word 2010 styles with
     effects, thumbnail, custom XML) and the unused style definitions to keep files small.
     compact (for mail attachments, which base64 makes a third larger): also drop the theme,
-    font table, web settings and numbering, which Word recreates when it opens the file."""
+    font table, settings, web settings, numbering and app properties, all optional parts
+    that Word recreates when it saves the file."""
     from docx.oxml.ns import qn
 
     optional = {"stylesWithEffects", "thumbnail", "customXml"}
     if compact:
-        optional |= {"theme", "fontTable", "webSettings", "numbering"}
+        optional |= {"theme", "fontTable", "settings", "webSettings", "numbering",
+                     "extended-properties"}
     for rels in (document.part.rels, document.part.package.rels):
         for r_id, rel in list(rels.items()):
             if rel.reltype.rsplit("/", 1)[-1] in optional:
@@ -1521,6 +1534,772 @@ def logs_app(s: Sample) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Mail and archives: containers whose parts are documents
+# --------------------------------------------------------------------------------------------
+#
+# A finding in a container is listed under the path of the part it is in, one "!/" per level:
+# a message's headers and bodies under "mail/x.eml" (a message in an mbox:
+# "mail/inbox.mbox!/00003", numbered from 1), an attachment under
+# "mail/x.eml!/attachments/<filename>", a zip member under "mail/archief.zip!/2023/x.csv".
+# Every part is a Sample of its own. Members are written by the ordinary writers (which read
+# them back and check them) into a scratch folder, then packed into their container, which is
+# read back again. Headers count as the e-mail package renders them: str(message["From"])
+# under email.policy.default, e.g. "Sophie Peeters <sophie.peeters@voorbeeld.be>".
+
+MAIL_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender", "Subject")  # what is scanned
+_ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender")
+# RFC 5322: a message opens with "Field-Name:"; a file that does not is not a message.
+_RFC5322_START = re.compile(rb"[!-9;-~]+:")
+CET = dt.timezone(dt.timedelta(hours=1))
+ZIP_TIME = (2024, 3, 18, 9, 0, 0)
+
+
+def member_sample(path: str, scratch: Path) -> Sample:
+    """A Sample for a container member: findings under `path`, bytes in the scratch folder."""
+    return Sample(path, target=scratch / re.sub(r"[^\w.-]+", "_", path))
+
+
+def relocated(samples: list[Sample], old: str, new: str) -> list[Sample]:
+    """The same parts under another container path (a copy of a mail inside a zip)."""
+    out = []
+    for s in samples:
+        assert s.path.startswith(old), (s.path, old)
+        twin = copy.copy(s)
+        twin.path = new + s.path[len(old):]
+        out.append(twin)
+    return out
+
+
+def when(month: int, day: int, hour: int, minute: int) -> dt.datetime:
+    return dt.datetime(2024, month, day, hour, minute, tzinfo=CET)
+
+
+def message_id(s: Sample, at: dt.datetime, domain: str) -> str:
+    return f"<{at:%Y%m%d%H%M%S}.{s.rng.randrange(16 ** 8):08x}@{domain}>"
+
+
+def html_version(text: str) -> str:
+    """The HTML alternative a mail client sends next to the plain text: one <p> per
+    paragraph, <br> per line. Marks are private-use characters and survive escaping."""
+    paragraphs = []
+    for para in text.strip().split("\n\n"):
+        lines = [html_escape(line, quote=False) for line in para.split("\n")]
+        paragraphs.append("<p>" + "<br>\n".join(lines) + "</p>")
+    return ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+            '</head>\n<body style="font-family: Calibri, Arial, sans-serif; font-size: 11pt">\n'
+            + "\n".join(paragraphs) + "\n</body></html>\n")
+
+
+def _visible(markup: str) -> str:
+    parser = _Visible()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def build_mail(s: Sample, headers: list[tuple[str, str]], text: str, *, html: str | None = None,
+               attachments: tuple[tuple[str, str, bytes], ...] = (),
+               legacy_charset: str | None = None) -> bytes:
+    """The bytes of one message. headers: (name, value) in order; the values of MAIL_HEADERS
+    are marked text, the others (Date, Message-ID, In-Reply-To) hold no personal data.
+    attachments: (filename, content type, bytes). legacy_charset: build the message the way
+    older clients do (email.mime, compat32): body and non-ASCII headers in that charset, the
+    headers as RFC 2047 encoded words."""
+    names = [name for name, _ in headers]
+    assert "Date" in names and "Message-ID" in names, s.path
+    rendered = []
+    for name, value in headers:
+        if name in MAIL_HEADERS:
+            value = s.render(value)
+        assert _OPEN not in value, (s.path, name)
+        rendered.append((name, value))
+    body = s.render(text)
+    markup = s.render(html) if html is not None else None
+    s.check()
+    if legacy_charset:
+        msg = _legacy_mail(rendered, body, attachments, legacy_charset)
+    else:
+        msg = EmailMessage()
+        for name, value in rendered:
+            msg[name] = value
+        msg.set_content(body)
+        if markup is not None:
+            msg.add_alternative(markup, subtype="html")
+        for filename, ctype, data in attachments:
+            maintype, subtype = ctype.split("/")
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    # Fixed boundaries, so reruns give identical bytes.
+    for i, part in enumerate(p for p in msg.walk() if p.is_multipart()):
+        part.set_boundary(f"----=_Part_{i}_{s.rng.randrange(16 ** 10):010x}")
+    raw = msg.as_bytes()
+    _verify_mail(s, raw, rendered, attachments)
+    return raw
+
+
+def _legacy_mail(headers, body: str, attachments, charset: str):
+    from email.header import Header
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    text = MIMEText(body, "plain", charset)  # quoted-printable for the ISO-8859 charsets
+    msg = MIMEMultipart("mixed") if attachments else text
+    for name, value in headers:
+        if name in _ADDRESS_HEADERS:
+            value = ", ".join(email.utils.formataddr(pair, charset=charset)
+                              for pair in email.utils.getaddresses([value]))
+        elif not value.isascii():
+            value = Header(value, charset)
+        msg[name] = value
+    for name in ("MIME-Version", "Content-Type", "Content-Transfer-Encoding"):
+        value = msg[name]  # after the addressing headers, as mail clients write them
+        if value is not None:
+            del msg[name]
+            msg[name] = value
+    if attachments:
+        msg.attach(text)
+        for filename, ctype, data in attachments:
+            part = MIMEApplication(data, ctype.split("/", 1)[1])
+            part.add_header("Content-Disposition", "attachment", filename=filename)
+            msg.attach(part)
+    return msg
+
+
+def _verify_mail(s: Sample, raw: bytes, headers, attachments) -> None:
+    """Read the message back as a scanner does: the headers as email.policy.default renders
+    them, text bodies, HTML bodies as visible text; attachments must come back intact."""
+    assert _RFC5322_START.match(raw), s.path
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    texts = []
+    for name, value in headers:
+        if name in MAIL_HEADERS:
+            got = str(parsed[name])
+            assert got == value, f"{s.path}: {name} reads {got!r}, written {value!r}"
+            texts.append(got)
+    files = []
+    for part in parsed.walk():
+        if part.is_multipart():
+            continue
+        if (part.get_filename() or part.get_content_disposition() == "attachment"
+                or part.get_content_maintype() != "text"):
+            files.append((part.get_filename(), part.get_content_type(),
+                          part.get_payload(decode=True)))
+            continue
+        content = part.get_content()
+        texts.append(_visible(content) if part.get_content_type() == "text/html" else content)
+    assert files == list(attachments), f"{s.path}: attachments do not read back"
+    s.verify_extracted("\n".join(texts))
+
+
+def mbox_bytes(messages: list[tuple[str, dt.datetime, bytes]]) -> bytes:
+    """mboxrd: each message after a "From sender date" line and followed by a blank line;
+    body lines starting with (">"*)"From " get one more ">"."""
+    out = []
+    for sender, at, raw in messages:
+        out.append(f"From {sender} {at:%a %b} {at.day:2d} {at:%H:%M:%S %Y}\n".encode())
+        quoted = re.sub(rb"(?m)^(>*From )", rb">\1", raw)
+        out.append(quoted if quoted.endswith(b"\n") else quoted + b"\n")
+        out.append(b"\n")
+    data = b"".join(out)
+    # Read back: split on the "From " lines, undo the quoting, get each message again.
+    parts, lines = [], None
+    for line in data.splitlines(keepends=True):
+        if line.startswith(b"From "):
+            if lines is not None:
+                parts.append(b"".join(lines))
+            lines = []
+            continue
+        lines.append(re.sub(rb"^>(>*From )", rb"\1", line))
+    parts.append(b"".join(lines))
+    assert parts == [raw + b"\n" for _, _, raw in messages]
+    return data
+
+
+def zip_bytes(members: list[tuple]) -> bytes:
+    """(name, data[, compression]) -> a zip with fixed timestamps; read back to check."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        for name, data, *method in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = method[0] if method else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=9)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as archive:
+        assert [i.filename for i in archive.infolist()] == [m[0] for m in members]
+        for name, data, *_ in members:
+            if len(data) < MAX_FILE_SIZE:
+                assert archive.read(name) == data, name
+    return buf.getvalue()
+
+
+def png_scan(width: int = 96, height: int = 60) -> bytes:
+    """A small greyscale PNG: the outline of an ID card with a photo box and grey bars where
+    the text was blacked out. No text at all (no OCR yet: an image gives no findings)."""
+    import struct
+    import zlib
+
+    rows = []
+    for y in range(height):
+        row = bytearray()
+        for x in range(width):
+            edge = x in (2, width - 3) or y in (2, height - 3)
+            photo = 8 <= x <= 30 and 12 <= y <= 48
+            bar = 38 <= x <= 86 and y % 8 in (1, 2) and 12 <= y <= 50
+            row.append(40 if edge else 110 if photo else 70 if bar else 235)
+        rows.append(b"\x00" + bytes(row))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + tag + data
+                + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF))
+
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+
+
+def mail_inzageverzoek(path: str, scratch: Path) -> tuple[bytes, list[Sample]]:
+    """Belgian customer to the privacy desk of Zonnewende: text + HTML alternative, a CSV of
+    her own payments and the filled-in request form (PDF)."""
+    s = Sample(path)
+    co = Company("Zonnewende NV")
+    me = s.person("nl_BE", sex="F")
+    rrn = synth.be_national_number(s.rng, me.birth, "dotted")
+    phone = synth.phone_be(s.rng, "spaced", "mobile")
+    account = synth.iban(s.rng, "BE", spaced=False)
+    card = synth.be_eid_card_number(s.rng, "dashed")
+    town = me.city.split(" ", 1)[1]
+
+    pay = member_sample(f"{path}!/attachments/betalingen_2023.csv", scratch)
+    rows = [["Datum", "Omschrijving", "Bedrag", "Van rekening", "Naar rekening"]]
+    for month, amount in ((1, 142.5), (4, 142.5), (7, 156.0), (10, 156.0)):
+        day = pay.trap(f"05-{month:02d}-2023", "payment date, no birth context")
+        rows.append([day, f"Voorschot energie {NL_MONTHS[month - 1]}",
+                     pay.trap(euro(amount), "amount"), pay.ib(account),
+                     pay.ib(co.iban.replace(" ", ""))])
+    write_delimited(pay, rows, ";")
+
+    form = member_sample(f"{path}!/attachments/aanvraagformulier_inzage.pdf", scratch)
+    page = [
+        "ZONNEWENDE NV",
+        "AANVRAAGFORMULIER INZAGE IN PERSOONSGEGEVENS (ARTIKEL 15 AVG)",
+        "",
+        "1. Gegevens van de aanvrager",
+        "",
+        f"Naam: {form.p(me.full)}",
+        f"Geboortedatum: {form.dob(fmt_date(me.birth, 'dmy.'))}",
+        f"Rijksregisternummer: {form.rrn(rrn)}",
+        f"Adres: {form.ad(me.oneline)}",
+        f"E-mail: {form.em(me.email)}",
+        f"Telefoon: {form.ph(phone)}",
+        f"Identiteitskaart, kaartnummer: {form.doc(card)}",
+        "",
+        "2. Gevraagde informatie",
+        "",
+        "[x] een kopie van alle persoonsgegevens die over mij worden verwerkt",
+        "[x] de doeleinden van de verwerking en de ontvangers van de gegevens",
+        "[x] de bewaartermijn en de bron van de gegevens",
+        "[ ] informatie over geautomatiseerde besluitvorming",
+        "",
+        "3. Wijze van antwoord",
+        "",
+        "[x] per e-mail, op het adres hierboven      [ ] per post",
+        "",
+        f"Opgemaakt te {town} op 4 maart 2024.",
+        "Handtekening van de aanvrager:",
+        "",
+        form.p(me.full),
+    ]
+    write_pdf(form, [page], title="Aanvraagformulier inzage", author=co.name,
+              footer=f"{co.name} - {form.ad(co.oneline)} - {form.em('privacy@' + co.domain)}")
+
+    at = when(3, 4, 20, 17)
+    text = f"""Geachte heer, mevrouw,
+
+Als klant van {co.name} (contract ZW-2019-08841) vraag ik u op grond van artikel 15
+van de AVG om inzage in alle persoonsgegevens die u over mij verwerkt.
+
+Om mijn gegevens terug te vinden:
+Naam: {s.p(me.full)}
+Adres: {s.ad(me.oneline)}
+Geboortedatum: {s.dob(fmt_date(me.birth, 'dmy-'))}
+Rijksregisternummer: {s.rrn(rrn)}
+Telefoon: {s.ph(phone)}
+
+In de bijlage vindt u het ingevulde aanvraagformulier en een overzicht van mijn
+betalingen in 2023, zoals ik ze in mijn eigen administratie heb.
+
+Ik ontvang uw antwoord graag binnen een maand op {s.em(me.email)}.
+
+Met vriendelijke groet,
+{s.p(me.full)}
+"""
+    raw = build_mail(s, [
+        ("From", f"{s.p(me.full)} <{s.em(me.email)}>"),
+        ("To", f"Privacy Zonnewende <{s.em('privacy@' + co.domain)}>"),
+        ("Subject", "Inzageverzoek persoonsgegevens (art. 15 AVG)"),
+        ("Date", email.utils.format_datetime(at)),
+        ("Message-ID", message_id(s, at, me.email.split("@")[1])),
+    ], text, html=html_version(text), attachments=(
+        ("aanvraagformulier_inzage.pdf", "application/pdf", _target(form).read_bytes()),
+        ("betalingen_2023.csv", "text/csv", _target(pay).read_bytes()),
+    ))
+    return raw, [s, pay, form]
+
+
+def mail_demande_acces(path: str, scratch: Path) -> tuple[bytes, list[Sample]]:
+    """French access request from an older client: ISO-8859-1 quoted-printable body, sender
+    and subject as RFC 2047 encoded words, the request form as a .docx attachment."""
+    s = Sample(path)
+    co = Company("Atelier Lumière SRL")
+    me = s.person("fr_BE", sex="F")
+    while me.full.isascii():  # an accent in the name, so the From header is encoded too
+        me = s.person("fr_BE", sex="F")
+    rrn = synth.be_national_number(s.rng, me.birth, "dotted")
+    phone = synth.phone_be(s.rng, "slash", "mobile")
+    card = synth.be_eid_card_number(s.rng, "dashed")
+    town = me.city.split(" ", 1)[1]
+
+    form = member_sample(f"{path}!/attachments/formulaire_demande_acces.docx", scratch)
+    body = [
+        "FORMULAIRE DE DEMANDE D'ACCÈS AUX DONNÉES PERSONNELLES (ARTICLE 15 RGPD)",
+        "",
+        "1. Identité de la personne concernée",
+        ("table", [
+            ["Nom", "Date de naissance", "Numéro de registre national"],
+            [form.p(me.full), form.dob(fmt_date(me.birth, "dmy/")), form.rrn(rrn)],
+        ]),
+        "",
+        f"Numéro de carte d'identité : {form.doc(card)}",
+        f"Adresse : {form.ad(me.oneline)}",
+        f"Courriel : {form.em(me.email)}",
+        "",
+        "2. Objet de la demande",
+        "Une copie de toutes les données me concernant, y compris les enregistrements des appels "
+        "au service clientèle et l'historique de mes commandes depuis 2021.",
+        "",
+        f"Fait à {town}, le 2 mars 2024.",
+        "",
+        "Signature :",
+        form.p(me.full),
+    ]
+    write_docx(
+        form,
+        header=[f"{co.name} - Formulaire de demande d'accès"],
+        footer=[f"{co.name} - BCE {form.ent(co.enterprise)} - {form.ad(co.oneline)}"],
+        body=body,
+        comment_on=5,
+        comment="Copie recto verso de la carte d'identité reçue le 4 mars 2024.",
+        comment_author="Service clientèle",
+        title="Demande d'accès RGPD",
+        compact=True,
+    )
+
+    at = when(3, 4, 10, 12)
+    text = f"""Madame, Monsieur,
+
+Cliente de votre atelier depuis 2021 (commande BC-6912), je souhaite exercer le droit
+d'accès prévu à l'article 15 du RGPD. Je vous prie de me communiquer une copie des
+données personnelles que vous détenez à mon sujet, les finalités du traitement, les
+destinataires et la durée de conservation.
+
+Pour m'identifier :
+Nom : {s.p(me.full)}
+Date de naissance : {s.dob(fmt_date(me.birth, 'dmy/'))}
+Numéro de registre national : {s.rrn(rrn)}
+Adresse : {s.ad(me.oneline)}
+Téléphone : {s.ph(phone)}
+
+Vous trouverez en annexe le formulaire de demande complété et signé.
+
+Je vous remercie de me répondre à l'adresse {s.em(me.email)}, dans le délai
+d'un mois prévu par le règlement.
+
+Veuillez agréer, Madame, Monsieur, l'expression de mes salutations distinguées.
+
+{s.p(me.full)}
+"""
+    raw = build_mail(s, [
+        ("From", f"{s.p(me.full)} <{s.em(me.email)}>"),
+        ("To", f"Délégué à la protection des données <{s.em('dpo@' + co.domain)}>"),
+        ("Subject", "Demande d'accès à mes données personnelles (article 15 du RGPD)"),
+        ("Date", email.utils.format_datetime(at)),
+        ("Message-ID", message_id(s, at, me.email.split("@")[1])),
+        ("X-Mailer", "Microsoft Outlook 14.0"),
+    ], text, attachments=(
+        ("formulaire_demande_acces.docx",
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         _target(form).read_bytes()),
+    ), legacy_charset="iso-8859-1")
+    assert b"=?iso-8859-1?q?" in raw and b"charset=\"iso-8859-1\"" in raw
+    return raw, [s, form]
+
+
+def mail_privacy_inbox(path: str, scratch: Path) -> tuple[bytes, list[Sample]]:
+    """The privacy desk's mailbox at Technova: an erasure request (verzoek tot wissing) from
+    a Dutch customer, handled over six messages, and a French access request on behalf of a
+    mother. Attachments: an ID scan (PNG), a CSV for IT, a confirmation (PDF), a power of
+    attorney (DOCX). One English message has a body line starting with "From "."""
+    pool = Sample(path)  # draws the people shared by the messages; renders nothing itself
+    co = Company("Technova BV")
+    desk = f"privacy@{co.domain}"
+
+    def staff(locale: str, sex: str | None = None) -> Person:
+        who = pool.person(locale, sex=sex)
+        who.email = f"{synth._email_part(who.first)}.{synth._email_part(who.last)}@{co.domain}"
+        return who
+
+    cust = pool.person("nl_NL", sex="F")
+    cust_phone = synth.phone_nl(pool.rng, "dash", "mobile")
+    cust_iban = synth.iban(pool.rng, "NL", spaced=False)
+    passport = synth.nl_id_document_number(pool.rng)
+    klantnr = order_number_11proef(pool.rng)
+    clerk, it, dpo = staff("nl_BE", "F"), staff("nl_BE", "M"), staff("en_GB")
+    dpo_phone = synth.phone_be(pool.rng, "intl", "mobile")
+    requester = pool.person("fr_BE", sex="F")
+    mother = pool.person("fr_BE", sex="F")
+    req_rrn = synth.be_national_number(pool.rng, requester.birth, "dotted")
+    mother_rrn = synth.be_national_number(pool.rng, mother.birth, "dotted")
+    req_phone = synth.phone_be(pool.rng, "intl0", "mobile")
+    clerk_fr = staff("fr_BE", "M")
+    kenmerk = "AVG-2024-031"
+
+    samples: list[Sample] = []
+    messages: list[tuple[str, dt.datetime, bytes]] = []
+    ids: list[str] = []
+
+    def message(at: dt.datetime, sender: str, headers: list[tuple[str, str]], text: str,
+                attachments=(), reply_to: int | None = None, s: Sample | None = None) -> None:
+        mid = message_id(pool, at, sender.split("@")[1])
+        extra = [("Date", email.utils.format_datetime(at)), ("Message-ID", mid)]
+        if reply_to is not None:
+            extra += [("In-Reply-To", ids[reply_to - 1]), ("References", ids[reply_to - 1])]
+        raw = build_mail(s, headers[:-1] + extra + headers[-1:], text, attachments=attachments)
+        ids.append(mid)
+        messages.append((sender, at, raw))
+        samples.append(s)
+
+    def msg_sample() -> Sample:
+        return Sample(f"{path}!/{len(messages) + 1:05d}")
+
+    def who(s: Sample, person: Person) -> str:
+        return f"{s.p(person.full)} <{s.em(person.email)}>"
+
+    def desk_addr(s: Sample) -> str:
+        return f"Privacydesk Technova <{s.em(desk)}>"
+
+    # 1. The request.
+    s = msg_sample()
+    message(when(2, 5, 19, 42), cust.email, [
+        ("From", who(s, cust)), ("To", desk_addr(s)),
+        ("Subject", "Verzoek tot wissing van mijn gegevens"),
+    ], f"""Geachte heer, mevrouw,
+
+Op grond van artikel 17 van de AVG verzoek ik u alle persoonsgegevens die Technova over
+mij bewaart te wissen. Mijn abonnement is per 1 februari 2024 opgezegd en ik wil geen
+nieuwsbrieven of aanbiedingen meer ontvangen.
+
+Naam: {s.p(cust.full)}
+Adres: {s.ad(cust.oneline)}
+Klantnummer: {s.trap(klantnr, 'customer number passing the 11-test, no BSN context')}
+Telefoon: {s.ph(cust_phone)}
+
+Graag ontvang ik een bevestiging zodra mijn gegevens gewist zijn.
+
+Met vriendelijke groet,
+{s.p(cust.full)}
+""", s=s)
+
+    # 2. The desk asks for proof of identity (sent from the shared mailbox, copy to the archive).
+    s = msg_sample()
+    message(when(2, 6, 9, 15), desk, [
+        ("From", desk_addr(s)), ("Sender", who(s, clerk)), ("To", who(s, cust)),
+        ("Bcc", s.em(f"archief-avg@{co.domain}")),
+        ("Subject", "Re: Verzoek tot wissing van mijn gegevens"),
+    ], f"""Geachte {s.p(cust.full)},
+
+Wij hebben uw verzoek tot wissing van 5 februari goed ontvangen (ons kenmerk {kenmerk}).
+
+Voordat wij uw gegevens wissen, moeten wij zeker weten dat het verzoek van u komt. Wilt
+u een kopie van uw paspoort of identiteitskaart sturen? Uw pasfoto en uw BSN mag u
+afschermen; die hebben wij niet nodig.
+
+Wij handelen uw verzoek af binnen een maand nadat wij de kopie hebben ontvangen.
+
+Met vriendelijke groet,
+{s.p(clerk.full)}
+Privacydesk Technova
+Tel. {s.ph(co.phone)}
+""", reply_to=1, s=s)
+
+    # 3. The customer sends a scan of her passport (an image: nothing to read without OCR).
+    s = msg_sample()
+    message(when(2, 6, 21, 3), cust.email, [
+        ("From", who(s, cust)), ("To", desk_addr(s)),
+        ("Subject", "Re: Verzoek tot wissing van mijn gegevens"),
+    ], f"""Geachte {s.p(clerk.full)},
+
+In de bijlage stuur ik een kopie van mijn paspoort, met de pasfoto en het BSN afgeschermd.
+Het documentnummer is {s.doc(passport)}.
+Mijn geboortedatum is {s.dob(fmt_date(cust.birth, 'nl'))}, voor het geval u die nodig heeft.
+
+Met vriendelijke groet,
+{s.p(cust.full)}
+""", attachments=(("paspoort_afgeschermd.png", "image/png", png_scan()),), reply_to=2, s=s)
+
+    # 4. Internal: what IT has to erase, as a CSV.
+    s = msg_sample()
+    sheet = member_sample(f"{s.path}/attachments/te_wissen_gegevens.csv", scratch)
+    rows = [["Systeem", "Naam", "E-mail", "Telefoon", "Adres", "IBAN", "Geboortedatum"],
+            ["CRM", sheet.p(cust.full), sheet.em(cust.email), sheet.ph(cust_phone),
+             sheet.ad(cust.oneline), "", sheet.dob(fmt_date(cust.birth, "dmy-"))],
+            ["Facturatie", sheet.p(cust.full), sheet.em(cust.email), "", sheet.ad(cust.oneline),
+             sheet.ib(cust_iban), ""],
+            ["Nieuwsbrief", "", sheet.em(cust.email), "", "", "", ""]]
+    write_delimited(sheet, rows, ";")
+    samples.append(sheet)
+    message(when(2, 7, 10, 30), clerk.email, [
+        ("From", who(s, clerk)), ("To", who(s, it)), ("Cc", who(s, dpo)),
+        ("Subject", f"Wissing klant {s.trap(klantnr, 'customer number passing the 11-test, no BSN context')}"),
+    ], f"""Beste collega's,
+
+Het identiteitsbewijs is gecontroleerd: de klant uit het onderwerp mag gewist worden uit
+het CRM, de facturatie en de nieuwsbrieflijst. In de bijlage staat wat er per systeem over
+haar is opgeslagen. De facturen van 2022 en 2023 blijven zeven jaar bewaard (fiscale
+bewaarplicht); daarin blijven alleen naam en adres staan.
+
+Wil je de wissing uiterlijk 9 februari uitvoeren en hier bevestigen?
+
+Met vriendelijke groet,
+{s.p(clerk.full)}
+Privacydesk Technova
+""", attachments=(("te_wissen_gegevens.csv", "text/csv", _target(sheet).read_bytes()),),
+        s=s)
+
+    # 5. The group DPO answers in English; one body line starts with "From " (mboxrd-quoted).
+    s = msg_sample()
+    message(when(2, 7, 16, 45), dpo.email, [
+        ("From", who(s, dpo)), ("To", who(s, clerk)), ("Cc", desk_addr(s)),
+        ("Subject", "Retention after an erasure request"),
+    ], f"""Hi both,
+
+Thanks for handling this so quickly. One change to the procedure, before the next request:
+From 1 April onwards we keep only a hashed e-mail address of erased customers on the
+suppression list, so that they never receive the newsletter again.
+
+Please delete the ID copy as soon as the identity has been checked, including the
+attachment in this mailbox, and send IT a ticket instead of a CSV attachment next time.
+
+Kind regards,
+{s.p(dpo.full)}
+Group Data Protection Officer
+Mobile: {s.ph(dpo_phone)}
+""", reply_to=4, s=s)
+
+    # 6. Confirmation to the customer, with a PDF letter.
+    s = msg_sample()
+    letter = member_sample(f"{s.path}/attachments/bevestiging_wissing.pdf", scratch)
+    page = [
+        "TECHNOVA BV",
+        letter.ad(co.street),
+        letter.ad(co.city),
+        f"Ondernemingsnummer {letter.ent(co.enterprise)}",
+        "",
+        [(110, f"Mevrouw {letter.p(cust.full)}")],
+        [(110, letter.ad(cust.street))],
+        [(110, letter.ad(cust.city))],
+        "",
+        "BEVESTIGING VAN WISSING (ARTIKEL 17 AVG)",
+        "",
+        f"Ons kenmerk: {kenmerk}",
+        f"Klantnummer: {letter.trap(klantnr, 'customer number passing the 11-test, no BSN context')}",
+        "Datum: 12 februari 2024",
+        "",
+        "Op uw verzoek van 5 februari 2024 hebben wij op 8 februari 2024 gewist:",
+        f"- uw e-mailadres {letter.em(cust.email)} en uw telefoonnummer {letter.ph(cust_phone)};",
+        f"- uw rekeningnummer {letter.ib(cust_iban)};",
+        f"- de kopie van uw paspoort met documentnummer {letter.doc(passport)}.",
+        "",
+        "Uw facturen van 2022 en 2023 bewaren wij tot het einde van de wettelijke",
+        "bewaartermijn; daarna worden ook zij vernietigd.",
+        "",
+        "Met vriendelijke groet,",
+        letter.p(clerk.full),
+        "Privacydesk Technova",
+    ]
+    write_pdf(letter, [page], title="Bevestiging wissing", author=co.name)
+    samples.append(letter)
+    message(when(2, 12, 11, 20), desk, [
+        ("From", desk_addr(s)), ("Sender", who(s, clerk)), ("To", who(s, cust)),
+        ("Subject", f"Bevestiging wissing persoonsgegevens ({kenmerk})"),
+    ], f"""Geachte {s.p(cust.full)},
+
+Wij hebben uw persoonsgegevens op 8 februari 2024 gewist. In de bijlage vindt u de
+bevestiging, die u voor uw eigen administratie kunt bewaren.
+
+Met vriendelijke groet,
+{s.p(clerk.full)}
+Privacydesk Technova
+""", attachments=(("bevestiging_wissing.pdf", "application/pdf", _target(letter).read_bytes()),),
+        reply_to=3, s=s)
+
+    # 7. A French access request on behalf of a mother, with a power of attorney (DOCX).
+    s = msg_sample()
+    proxy = member_sample(f"{s.path}/attachments/procuration.docx", scratch)
+    mtown = mother.city.split(" ", 1)[1]
+    write_docx(
+        proxy,
+        header=["Procuration - demande d'accès aux données personnelles"],
+        footer=["Document signé en deux exemplaires"],
+        body=[
+            "PROCURATION",
+            "",
+            f"Je soussignée, {proxy.p(mother.full)}, née le {proxy.dob(fmt_date(mother.birth, 'fr'))}, "
+            f"domiciliée {proxy.ad(mother.oneline)}, numéro de registre national "
+            f"{proxy.rrn(mother_rrn)},",
+            f"donne procuration à ma fille, {proxy.p(requester.full)}, née le "
+            f"{proxy.dob(fmt_date(requester.birth, 'fr'))}, domiciliée {proxy.ad(requester.oneline)},",
+            f"pour demander en mon nom à {co.name} l'accès à mes données personnelles "
+            "(article 15 du RGPD) et pour en recevoir la copie.",
+            "",
+            f"Fait à {mtown}, le 28 février 2024.",
+            "",
+            proxy.p(mother.full),
+        ],
+        comment_on=2,
+        comment="Signature à comparer avec la copie de la carte d'identité.",
+        comment_author="Privacydesk",
+        title="Procuration",
+        compact=True,
+    )
+    samples.append(proxy)
+    message(when(3, 1, 14, 5), requester.email, [
+        ("From", who(s, requester)), ("To", desk_addr(s)),
+        ("Subject", "Demande d'accès aux données de ma mère"),
+    ], f"""Madame, Monsieur,
+
+Je vous écris au nom de ma mère, {s.p(mother.full)}, cliente chez vous depuis 2016, qui
+ne peut plus gérer ses affaires elle-même. Vous trouverez en pièce jointe la procuration
+qu'elle a signée.
+
+Nous souhaitons recevoir une copie de toutes les données personnelles que vous traitez
+à son sujet (article 15 du RGPD), y compris les enregistrements des appels.
+
+Mes coordonnées :
+Nom : {s.p(requester.full)}
+Numéro de registre national : {s.rrn(req_rrn)}
+Téléphone : {s.ph(req_phone)}
+
+Cordialement,
+{s.p(requester.full)}
+""", attachments=(("procuration.docx",
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   _target(proxy).read_bytes()),), s=s)
+
+    # 8. The desk's French answer.
+    s = msg_sample()
+    message(when(3, 4, 9, 30), clerk_fr.email, [
+        ("From", who(s, clerk_fr)), ("Reply-To", desk_addr(s)), ("To", who(s, requester)),
+        ("Subject", "RE: Demande d'accès aux données de ma mère"),
+    ], f"""Madame,
+
+Nous avons bien reçu votre demande du 1er mars et la procuration signée par
+Mme {s.p(mother.full)}. Nous enverrons la copie des données par courrier recommandé à
+son adresse, au plus tard le 1er avril 2024.
+
+Cordialement,
+{s.p(clerk_fr.full)}
+Privacydesk Technova
+Tél. {s.ph(co.phone)}
+""", reply_to=7, s=s)
+
+    data = mbox_bytes(messages)
+    assert data.count(b"\n>From ") == 1
+    return data, samples
+
+
+def mail_archive(path: str, scratch: Path, eml: tuple[str, bytes, list[Sample]]) -> list[Sample]:
+    """A zip from the privacy desk's archive: a copy of a mail (with its attachments), a
+    customer export, and an older export zipped inside it."""
+    co = Company("Zonnewende NV")
+    kl = member_sample(f"{path}!/2023/klanten.csv", scratch)
+    rows = [["Klantnummer", "Naam", "Rijksregisternummer", "Geboortedatum", "E-mail",
+             "Telefoon", "Adres", "IBAN"]]
+    for i in range(4):
+        who = kl.person("nl_BE" if i % 2 == 0 else "fr_BE")
+        rows.append([f"ZW-{4411 + i * 37:05d}", kl.p(who.full),
+                     kl.rrn(synth.be_national_number(kl.rng, who.birth, "dotted")),
+                     kl.dob(fmt_date(who.birth, "dmy/")), kl.em(who.email),
+                     kl.ph(synth.phone_be(kl.rng, "spaced", "mobile")), kl.ad(who.oneline),
+                     kl.ib(synth.iban(kl.rng, "BE"))])
+    write_delimited(kl, rows, ";")
+
+    old = member_sample(f"{path}!/oud/export.zip!/klanten_2019.csv", scratch)
+    rows = [["klantnummer", "naam", "bsn", "e-mail", "adres"]]
+    for i in range(3):
+        who = old.person("nl_NL")
+        rows.append([f"NL-{4100 + i * 13}", old.p(who.full), old.bsn(synth.nl_bsn(old.rng)),
+                     old.em(who.email), old.ad(who.oneline)])
+    write_delimited(old, rows, ",")
+    inner = zip_bytes([("klanten_2019.csv", _target(old).read_bytes())])
+
+    eml_path, eml_raw, eml_samples = eml
+    copy_path = f"{path}!/mails/{eml_path.rsplit('/', 1)[-1]}"
+    readme = (f"Archief privacydesk {co.name}, export van 18 maart 2024.\n"
+              "Vertrouwelijk: bewaren tot alle lopende verzoeken zijn afgehandeld.\n")
+    data = zip_bytes([
+        ("LEESMIJ.txt", readme.encode("utf-8")),
+        (copy_path.rsplit("!/", 1)[1], eml_raw),
+        ("2023/klanten.csv", _target(kl).read_bytes()),
+        ("oud/export.zip", inner),
+    ])
+    target = OUT / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return [kl, old] + relocated(eml_samples, eml_path, copy_path)
+
+
+def write_mail(scratch: Path) -> list[Sample]:
+    """mail/: two .eml files, an mbox and a zip archive. Returns the Samples of all parts."""
+    samples = []
+    for path, build in (("mail/inzageverzoek.eml", mail_inzageverzoek),
+                        ("mail/demande_acces.eml", mail_demande_acces),
+                        ("mail/privacy_inbox.mbox", mail_privacy_inbox)):
+        data, parts = build(path, scratch)
+        target = OUT / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        samples += parts
+        if path == "mail/inzageverzoek.eml":
+            copied = (path, data, parts)
+    samples += mail_archive("mail/archief.zip", scratch, copied)
+    return samples
+
+
+def write_bad_containers(scratch: Path) -> tuple[list[Sample], list[dict]]:
+    """bad/kapot.eml: binary junk, not a message (corrupt). bad/bom.zip: a member of 64 MiB
+    of zeros packed into a few hundred bytes (too large, refused before it is read) next to
+    an ordinary CSV that must still be scanned."""
+    bad = OUT / "bad"
+    bad.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(f"{SEED}:bad/kapot.eml")
+    junk = b"\x00\x8fMZ" + bytes(rng.randrange(256) for _ in range(508))
+    assert not _RFC5322_START.match(junk)
+    (bad / "kapot.eml").write_bytes(junk)
+
+    s = member_sample("bad/bom.zip!/klanten.csv", scratch)
+    write_delimited(s, [["klantnummer", "bsn"], ["40187", s.bsn(synth.nl_bsn(s.rng))]], ";")
+    bomb = "dump.sql"
+    data = zip_bytes([(bomb, b"\0" * (64 * 1024 * 1024), zipfile.ZIP_BZIP2),
+                      ("klanten.csv", _target(s).read_bytes())])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(bomb)
+        assert info.file_size == 64 * 1024 * 1024 and info.compress_size < 4096
+    (bad / "bom.zip").write_bytes(data)
+    return [s], [{"path": "bad/kapot.eml", "kind": "corrupt"},
+                 {"path": f"bad/bom.zip!/{bomb}", "kind": "too_large"}]
+
+
+# --------------------------------------------------------------------------------------------
 # Files that must fail (or be skipped) cleanly
 # --------------------------------------------------------------------------------------------
 
@@ -1591,7 +2370,8 @@ anything else in sample_data/ is left alone.
 | `finance/` | Dutch invoice (.pdf, 2 pages), customer export (.csv) |
 | `crm/` | JSON API dump, XML customer record |
 | `logs/` | Web server access log, application log |
-| `bad/` | Files that must fail cleanly: truncated PDF, password-protected PDF, a `.docx` that is not a zip; and `unknown.bin`, which is skipped (not an error) |
+| `mail/` | GDPR request threads as mail. `inzageverzoek.eml`: Dutch access request, text + HTML alternative, a CSV and a PDF attachment. `demande_acces.eml`: French access request from an older client, ISO-8859-1 quoted-printable body, sender and subject as RFC 2047 encoded words, a DOCX attachment. `privacy_inbox.mbox` (mboxrd): eight messages of a privacy desk, an erasure request (verzoek tot wissing) and a French access request by proxy, with CSV, PDF and DOCX attachments, a PNG ID scan (not read: no OCR) and a body line starting with `From ` (stored as `>From `). `archief.zip`: a copy of `inzageverzoek.eml`, `2023/klanten.csv` and `oud/export.zip`, a zip inside the zip |
+| `bad/` | Files that must fail cleanly: truncated PDF, password-protected PDF, a `.docx` that is not a zip, `kapot.eml` (binary junk, not a message), `bom.zip` (a 64 MiB member of zeros packed into a few bytes, refused before it is read, next to a CSV that is still scanned); and `unknown.bin`, which is skipped (not an error) |
 
 ## Ground truth
 
@@ -1603,6 +2383,18 @@ anything else in sample_data/ is left alone.
   value is its lines joined with `\\n`, and nothing inside it is a separate finding; VAT numbers
   include the country prefix, enterprise numbers do not; dates count only as DATE_OF_BIRTH
   after a birth label or under a birth-date column.
+- Paths inside containers: one `!/` per level. A message's headers and bodies are listed under
+  the message (`mail/inzageverzoek.eml`; in an mbox `mail/privacy_inbox.mbox!/00003`, numbered
+  from 1), an attachment under `<message>!/attachments/<filename>` (in an mbox
+  `mail/privacy_inbox.mbox!/00004/attachments/te_wissen_gegevens.csv`), a zip member under
+  `mail/archief.zip!/2023/klanten.csv`, nested ones as
+  `mail/archief.zip!/mails/inzageverzoek.eml!/attachments/betalingen_2023.csv` and
+  `mail/archief.zip!/oud/export.zip!/klanten_2019.csv`. Header values are what the e-mail
+  package shows (`str(message["From"])` under `email.policy.default`): display names decoded,
+  e.g. `Sophie Peeters <sophie.peeters@voorbeeld.be>`, of which the name is a PERSON and the
+  address an EMAIL_ADDRESS. Scanned headers: From, To, Cc, Bcc, Reply-To, Sender, Subject
+  (not Date or Message-ID). An HTML alternative repeats the text body, so its values are
+  listed twice.
 - `traps.jsonl`: `{"path", "value", "why"}` for look-alikes that must **not** be reported:
   IBANs and national numbers with wrong check digits, order and customer numbers that pass
   the BSN eleven test, an invoice number of eight digits without KvK context, amounts,
@@ -1610,12 +2402,15 @@ anything else in sample_data/ is left alone.
   fails Luhn, the placeholder phone `0000 00 00 00`, a version string, a structured payment
   reference (OGM), a lone postcode.
 - `expected_errors.jsonl`: `{"path", "kind"}` for the files in `bad/` that must be reported
-  as errors (`corrupt` or `encrypted`). `bad/unknown.bin` is not listed: it is skipped.
+  as errors (`corrupt`, `encrypted`, or `too_large` for the zip bomb's member
+  `bad/bom.zip!/dump.sql`). `bad/unknown.bin` is not listed: it is skipped, and so is the PNG
+  attachment in the mbox.
 
 The generator checks, before writing, that every expected value occurs exactly as often as
 it is listed, and after writing, that the file read back (PDF via pypdfium2, .docx via
 python-docx, .xlsx via openpyxl, CSV via the csv module, HTML as visible text, the letter as
-cp1252) still shows each value that many times.
+cp1252, mail via the email package with its attachments compared byte for byte, the mbox split
+again on its `From ` lines, zips unpacked) still shows each value that many times.
 """
 
 
@@ -1683,7 +2478,7 @@ traps.jsonl
 def main() -> None:
     # Remove only what this script writes, so files others add to sample_data/ survive.
     OUT.mkdir(exist_ok=True)
-    for folder in {path.split("/")[0] for path, _ in DOCUMENTS} | {"bad"}:
+    for folder in {path.split("/")[0] for path, _ in DOCUMENTS} | {"bad", "mail"}:
         shutil.rmtree(OUT / folder, ignore_errors=True)
     for name in ("expected_findings.jsonl", "traps.jsonl", "expected_errors.jsonl", "README.md", ".piiscanignore"):
         (OUT / name).unlink(missing_ok=True)
@@ -1694,8 +2489,21 @@ def main() -> None:
         size = (OUT / path).stat().st_size
         assert size < MAX_FILE_SIZE, (path, size)
         samples.append(s)
+    # Containers: their parts are written to a scratch folder, then packed.
+    scratch = Path(tempfile.mkdtemp(prefix="piiscan-sample-data-"))
+    try:
+        parts = write_mail(scratch)
+        errors = write_bad_files()
+        bad_parts, bad_errors = write_bad_containers(scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    containers = sorted({re.sub(r"!/.*", "", s.path) for s in parts + bad_parts})
+    for path in containers + ["bad/kapot.eml"]:
+        size = (OUT / path).stat().st_size
+        assert size < MAX_FILE_SIZE, (path, size)
+    samples += parts + bad_parts
+    errors += bad_errors
     _check_traps(samples)
-    errors = write_bad_files()
 
     with (OUT / "expected_findings.jsonl").open("w", encoding="utf-8") as fh:
         for s in sorted(samples, key=lambda x: x.path):
@@ -1719,7 +2527,9 @@ def main() -> None:
         for etype, _ in s.findings():
             counts[etype] = counts.get(etype, 0) + 1
     total = sum(counts.values())
-    print(f"wrote {len(samples)} documents + {len(errors) + 1} bad files to {OUT}")
+    documents = len(DOCUMENTS) + len([c for c in containers if not c.startswith("bad/")])
+    bad_files = len({e["path"].split("!/")[0] for e in errors}) + 1
+    print(f"wrote {documents} documents ({len(samples)} parts) + {bad_files} bad files to {OUT}")
     for etype in ENTITY_TYPES:
         print(f"  {etype:<22}{counts.get(etype, 0):>5}")
     print(f"  {'total':<22}{total:>5}   traps: {sum(len(s.traps) for s in samples)}")

@@ -8,7 +8,8 @@ import pytest
 
 from piiscan.detect.presidio_engine import analyzer_engine
 from piiscan.detect.text_view import TextView
-from piiscan.extract import extract
+from piiscan.extract import extract, extractor_for
+from piiscan.model import Segment
 from piiscan.sources.blob import file_blob
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
@@ -26,13 +27,25 @@ DOCUMENTS = sorted(
 )
 
 
+def _documents(blob):
+    """(path, segments) of a document and, recursively, of the members it contains."""
+    segments = []
+    for item in extract(blob):
+        if isinstance(item, Segment):
+            segments.append(item)
+        elif hasattr(item, "open") and extractor_for(item) is not None:
+            yield from _documents(item)
+    yield blob.path, segments
+
+
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_fast_path_loses_nothing_against_the_plain_path(detector, name):
     """The detector's fast path (segments batched, one candidate pass, clusters dispatched by
     shape) against the plain one (each recognizer on its own, on each segment alone)."""
     path = SAMPLE / name
-    segments = list(extract(file_blob(path, name)))
-    fast = {(f.entity_type, f.value) for f in detector.findings(name, segments)}
+    # Every document, container members included, with its own text.
+    segments = [segment for _, document in _documents(file_blob(path, name)) for segment in document]
+    fast = {(f.entity_type, f.value) for _, document in _documents(file_blob(path, name)) for f in detector.findings(name, document)}
     plain = set()
     for segment in segments:
         view = TextView.single(segment.text, context=segment.context)
