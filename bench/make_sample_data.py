@@ -13,7 +13,7 @@ PDF, python-docx, openpyxl, the csv module, visible HTML text, the file's encodi
 the counts again. Traps (values that look like PII but are not) go to traps.jsonl and are
 checked to be really invalid.
 
-Containers (mail/: .eml, mbox, zip) are built from parts that are Samples of their own, each
+Containers (mail/: .eml, mbox, zip, Maildir) are built from parts that are Samples of their own, each
 listed under its nested path ("mail/x.eml!/attachments/y.csv"); see the "Mail and archives"
 section.
 
@@ -2258,8 +2258,176 @@ def mail_archive(path: str, scratch: Path, eml: tuple[str, bytes, list[Sample]])
     return [kl, old] + relocated(eml_samples, eml_path, copy_path)
 
 
+def mail_maildir(folder: str, scratch: Path) -> list[Sample]:
+    """The privacy desk's Maildir at Noorderlicht Logistiek: cur/ holds two read messages (a
+    former driver's Dutch access request and HR's answer to the desk, with an export of his
+    personnel file as CSV), new/ one unread French access request with a DOCX form. tmp/ is
+    left empty (git keeps no empty folder; piiscan needs only cur/ and new/). A message's
+    findings are listed under its file, "mail/Maildir/cur/1710230400.M1P100.mailhost:2,S",
+    its attachments under "<file>!/attachments/<filename>"."""
+    pool = Sample(folder)  # draws the people shared by the messages; renders nothing itself
+    co = Company("Noorderlicht Logistiek B.V.")
+    desk = f"privacy@{co.domain}"
+    driver = pool.person("nl_NL", sex="M")
+    driver_bsn = synth.nl_bsn(pool.rng, "dotted")
+    driver_phone = synth.phone_nl(pool.rng, "spaced", "mobile")
+    driver_iban = synth.iban(pool.rng, "NL", spaced=True)
+    hr = pool.person("nl_NL", sex="F")
+    hr.email = f"{synth._email_part(hr.first)}.{synth._email_part(hr.last)}@{co.domain}"
+    client = pool.person("fr_BE", sex="F")
+    while client.full.isascii():  # an accent in the name, as in the other French mails
+        client = pool.person("fr_BE", sex="F")
+    client_rrn = synth.be_national_number(pool.rng, client.birth, "dotted")
+    client_phone = synth.phone_be(pool.rng, "intl", "mobile")
+    client_card = synth.be_eid_card_number(pool.rng, "dashed")
+    files: list[tuple[str, bytes]] = []
+    samples: list[Sample] = []
+    ids: list[str] = []
+
+    def who(s: Sample, person: Person) -> str:
+        return f"{s.p(person.full)} <{s.em(person.email)}>"
+
+    def desk_addr(s: Sample) -> str:
+        return f"Privacyloket Noorderlicht <{s.em(desk)}>"
+
+    def message(s: Sample, at: dt.datetime, sender: str, headers: list[tuple[str, str]],
+                text: str, attachments=(), reply_to: int | None = None) -> None:
+        mid = message_id(s, at, sender.split("@")[1])
+        extra = [("Date", email.utils.format_datetime(at)), ("Message-ID", mid)]
+        if reply_to is not None:
+            extra += [("In-Reply-To", ids[reply_to - 1]), ("References", ids[reply_to - 1])]
+        raw = build_mail(s, headers[:-1] + extra + headers[-1:], text, attachments=attachments)
+        ids.append(mid)
+        files.append((s.path, raw))
+        samples.append(s)
+
+    # cur/ 1. The request (read): 12 March 2024, 09:00 CET = 1710230400.
+    s = Sample(f"{folder}/cur/1710230400.M1P100.mailhost:2,S")
+    at = when(3, 12, 9, 0)
+    assert int(at.timestamp()) == 1710230400
+    message(s, at, driver.email, [
+        ("From", who(s, driver)), ("To", desk_addr(s)),
+        ("Subject", "Inzageverzoek personeelsdossier (art. 15 AVG)"),
+    ], f"""Geachte heer, mevrouw,
+
+Tot 31 december 2023 heb ik als chauffeur bij {co.name} gewerkt. Op grond van
+artikel 15 van de AVG vraag ik u om inzage in mijn personeelsdossier: alle
+persoonsgegevens die u nog over mij bewaart, met de bewaartermijn en de ontvangers.
+
+Om mij te identificeren:
+Naam: {s.p(driver.full)}
+Adres: {s.ad(driver.oneline)}
+Geboortedatum: {s.dob(fmt_date(driver.birth, 'dmy-'))}
+BSN: {s.bsn(driver_bsn)}
+Telefoon: {s.ph(driver_phone)}
+
+Mijn laatste loonstrook is gestort op {s.ib(driver_iban)}; ook die rekening mag u
+na afloop van de wettelijke termijn uit uw administratie verwijderen.
+
+Met vriendelijke groet,
+{s.p(driver.full)}
+""")
+
+    # cur/ 2. HR answers the desk with what the personnel system holds (read, replied).
+    s = Sample(f"{folder}/cur/1710232200.M2P100.mailhost:2,RS")
+    at = when(3, 12, 9, 30)
+    assert int(at.timestamp()) == 1710232200
+    export = member_sample(f"{s.path}!/attachments/personeelsdossier_export.csv", scratch)
+    rows = [["Systeem", "Naam", "BSN", "Geboortedatum", "E-mail", "Telefoon", "Adres", "IBAN"],
+            ["Personeelsadministratie", export.p(driver.full), export.bsn(driver_bsn),
+             export.dob(fmt_date(driver.birth, "dmy-")), export.em(driver.email),
+             export.ph(driver_phone), export.ad(driver.oneline), export.ib(driver_iban)],
+            ["Salarisadministratie", export.p(driver.full), export.bsn(driver_bsn), "", "", "",
+             export.ad(driver.oneline), export.ib(driver_iban)],
+            ["Planning", export.p(driver.full), "", "", "", export.ph(driver_phone), "", ""]]
+    write_delimited(export, rows, ";")
+    samples.append(export)
+    message(s, at, hr.email, [
+        ("From", who(s, hr)), ("To", desk_addr(s)),
+        ("Subject", "Re: Inzageverzoek personeelsdossier (art. 15 AVG)"),
+    ], f"""Hoi,
+
+In de bijlage staat de export van wat wij in de drie systemen nog over
+{s.p(driver.full)} bewaren. De loongegevens houden we zeven jaar (fiscale
+bewaarplicht); de planning wordt eind maart opgeschoond.
+
+Kun jij het antwoord aan hem opstellen? Zijn verzoek kwam vanochtend binnen.
+
+Groet,
+{s.p(hr.full)}
+HR Noorderlicht Logistiek
+Tel. {s.ph(co.phone)}
+""", attachments=(("personeelsdossier_export.csv", "text/csv",
+                   _target(export).read_bytes()),), reply_to=1)
+
+    # new/ 3. A French access request (unread): 12 March 2024, 10:00 CET = 1710234000.
+    s = Sample(f"{folder}/new/1710234000.M3P100.mailhost")
+    at = when(3, 12, 10, 0)
+    assert int(at.timestamp()) == 1710234000
+    form = member_sample(f"{s.path}!/attachments/demande_acces.docx", scratch)
+    town = client.city.split(" ", 1)[1]
+    write_docx(
+        form,
+        header=[f"Demande d'accès - {co.name}"],
+        footer=["Formulaire complété par la personne concernée"],
+        body=[
+            "DEMANDE D'ACCÈS AUX DONNÉES PERSONNELLES (ARTICLE 15 RGPD)",
+            "",
+            ("table", [
+                ["Nom", "Date de naissance", "Numéro de registre national"],
+                [form.p(client.full), form.dob(fmt_date(client.birth, "dmy/")),
+                 form.rrn(client_rrn)],
+            ]),
+            "",
+            f"Numéro de carte d'identité : {form.doc(client_card)}",
+            f"Adresse : {form.ad(client.oneline)}",
+            f"Courriel : {form.em(client.email)}",
+            "",
+            "Données demandées : les images des caméras du dépôt et l'historique des "
+            "livraisons à mon adresse depuis janvier 2023.",
+            "",
+            f"Fait à {town}, le 11 mars 2024.",
+            form.p(client.full),
+        ],
+        comment_on=8,
+        comment="Vérifier l'identité avant tout envoi.",
+        comment_author="Privacyloket",
+        title="Demande d'accès",
+        compact=True,
+    )
+    samples.append(form)
+    message(s, at, client.email, [
+        ("From", who(s, client)), ("To", desk_addr(s)),
+        ("Subject", "Demande d'accès à mes données (RGPD)"),
+    ], f"""Madame, Monsieur,
+
+Vos chauffeurs livrent régulièrement des colis à mon domicile. Conformément à l'article
+15 du RGPD, je souhaite recevoir une copie des données personnelles que vous traitez à
+mon sujet, y compris les images des caméras du dépôt.
+
+Nom : {s.p(client.full)}
+Numéro de registre national : {s.rrn(client_rrn)}
+Téléphone : {s.ph(client_phone)}
+
+Vous trouverez en pièce jointe le formulaire de demande complété.
+
+Cordialement,
+{s.p(client.full)}
+""", attachments=(("demande_acces.docx",
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   _target(form).read_bytes()),))
+
+    for sub in ("cur", "new", "tmp"):
+        (OUT / folder / sub).mkdir(parents=True, exist_ok=True)
+    for path, raw in files:
+        (OUT / path).write_bytes(raw)
+    assert sorted(p.name for p in (OUT / folder / "tmp").iterdir()) == []
+    return samples
+
+
 def write_mail(scratch: Path) -> list[Sample]:
-    """mail/: two .eml files, an mbox and a zip archive. Returns the Samples of all parts."""
+    """mail/: two .eml files, an mbox, a zip archive and a Maildir. Returns the Samples of all
+    parts."""
     samples = []
     for path, build in (("mail/inzageverzoek.eml", mail_inzageverzoek),
                         ("mail/demande_acces.eml", mail_demande_acces),
@@ -2272,6 +2440,7 @@ def write_mail(scratch: Path) -> list[Sample]:
         if path == "mail/inzageverzoek.eml":
             copied = (path, data, parts)
     samples += mail_archive("mail/archief.zip", scratch, copied)
+    samples += mail_maildir("mail/Maildir", scratch)
     return samples
 
 
@@ -2370,7 +2539,7 @@ anything else in sample_data/ is left alone.
 | `finance/` | Dutch invoice (.pdf, 2 pages), customer export (.csv) |
 | `crm/` | JSON API dump, XML customer record |
 | `logs/` | Web server access log, application log |
-| `mail/` | GDPR request threads as mail. `inzageverzoek.eml`: Dutch access request, text + HTML alternative, a CSV and a PDF attachment. `demande_acces.eml`: French access request from an older client, ISO-8859-1 quoted-printable body, sender and subject as RFC 2047 encoded words, a DOCX attachment. `privacy_inbox.mbox` (mboxrd): eight messages of a privacy desk, an erasure request (verzoek tot wissing) and a French access request by proxy, with CSV, PDF and DOCX attachments, a PNG ID scan (not read: no OCR) and a body line starting with `From ` (stored as `>From `). `archief.zip`: a copy of `inzageverzoek.eml`, `2023/klanten.csv` and `oud/export.zip`, a zip inside the zip |
+| `mail/` | GDPR request threads as mail. `inzageverzoek.eml`: Dutch access request, text + HTML alternative, a CSV and a PDF attachment. `demande_acces.eml`: French access request from an older client, ISO-8859-1 quoted-printable body, sender and subject as RFC 2047 encoded words, a DOCX attachment. `privacy_inbox.mbox` (mboxrd): eight messages of a privacy desk, an erasure request (verzoek tot wissing) and a French access request by proxy, with CSV, PDF and DOCX attachments, a PNG ID scan (not read: no OCR) and a body line starting with `From ` (stored as `>From `). `archief.zip`: a copy of `inzageverzoek.eml`, `2023/klanten.csv` and `oud/export.zip`, a zip inside the zip. `Maildir/`: a privacy desk's Maildir, two read messages in `cur/` (a Dutch access request to a personnel file, and HR's answer with a CSV export) and an unread French access request in `new/` with a DOCX form; `tmp/` is empty (and not kept by git) |
 | `bad/` | Files that must fail cleanly: truncated PDF, password-protected PDF, a `.docx` that is not a zip, `kapot.eml` (binary junk, not a message), `bom.zip` (a 64 MiB member of zeros packed into a few bytes, refused before it is read, next to a CSV that is still scanned); and `unknown.bin`, which is skipped (not an error) |
 
 ## Ground truth
@@ -2389,7 +2558,10 @@ anything else in sample_data/ is left alone.
   `mail/privacy_inbox.mbox!/00004/attachments/te_wissen_gegevens.csv`), a zip member under
   `mail/archief.zip!/2023/klanten.csv`, nested ones as
   `mail/archief.zip!/mails/inzageverzoek.eml!/attachments/betalingen_2023.csv` and
-  `mail/archief.zip!/oud/export.zip!/klanten_2019.csv`. Header values are what the e-mail
+  `mail/archief.zip!/oud/export.zip!/klanten_2019.csv`. A Maildir message is a file of its
+  own (`mail/Maildir/cur/1710232200.M2P100.mailhost:2,RS`), its attachments under
+  `mail/Maildir/cur/1710232200.M2P100.mailhost:2,RS!/attachments/personeelsdossier_export.csv`.
+  Header values are what the e-mail
   package shows (`str(message["From"])` under `email.policy.default`): display names decoded,
   e.g. `Sophie Peeters <sophie.peeters@voorbeeld.be>`, of which the name is a PERSON and the
   address an EMAIL_ADDRESS. Scanned headers: From, To, Cc, Bcc, Reply-To, Sender, Subject

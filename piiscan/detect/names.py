@@ -123,6 +123,10 @@ class PersonRecognizer(DetectorRecognizer):
                 has_label = (before.rstrip(".") in titles or before in tails) and self._introduced(text, start)
             else:
                 has_label = self._introduced(text, start)
+                if has_label and not given and not text[text.rfind("\n", 0, start) + 1:start].strip():
+                    # Under a closing formula stands a signature, which may be a team's
+                    # ("Privacydesk Technova"): only a known given name opens a person's.
+                    has_label = False
             if not (has_label or given):
                 continue
             if any(s <= start < e for s, e in claimed):

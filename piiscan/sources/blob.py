@@ -11,7 +11,14 @@ from piiscan.model import Blob
 
 def file_blob(path: Path, display: str) -> Blob:
     """A Blob reading `path` read-only; `display` is the path shown in reports."""
-    return Blob(path=display, size=path.stat().st_size, open=partial(open, path, "rb"))
+    # Maildir messages have no suffix ("1700000000.M1P2.host:2,S"): their folder says it.
+    kind = "mail-file" if _in_maildir(path) else None
+    return Blob(path=display, size=path.stat().st_size, open=partial(open, path, "rb"), kind=kind)
+
+
+def _in_maildir(path: Path) -> bool:
+    folder = path.parent
+    return folder.name in ("cur", "new", "tmp") and (folder.parent / "cur").is_dir() and (folder.parent / "new").is_dir()
 
 
 def memory_blob(display: str, data: bytes) -> Blob:

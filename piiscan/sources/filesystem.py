@@ -128,14 +128,5 @@ def _file(path: Path, display: str, st: os.stat_result, options: WalkOptions) ->
         yield ErrorRecord(display, "too_large", f"{st.st_size} bytes exceeds --max-file-size {options.max_file_size}")
     elif not os.access(path, os.R_OK):
         yield ErrorRecord(display, "unreadable", "permission denied")
-    elif _in_maildir(path):
-        # Maildir messages have no suffix ("1700000000.M1P2.host:2,S"): the folder says it.
-        blob = file_blob(path, display)
-        yield Blob(path=blob.path, size=blob.size, open=blob.open, kind="mail-file")
     else:
         yield file_blob(path, display)
-
-
-def _in_maildir(path: Path) -> bool:
-    folder = path.parent
-    return folder.name in ("cur", "new", "tmp") and (folder.parent / "cur").is_dir() and (folder.parent / "new").is_dir()

@@ -37,6 +37,11 @@ def test_signature_after_closing_formula(find):
     assert of_type(find, text, "PERSON") == ["Daan Smit"]
 
 
+def test_team_signature_is_not_a_person(find):
+    text = "Met vriendelijke groet,\nPrivacydesk Technova\n"
+    assert of_type(find, text, "PERSON") == []
+
+
 def test_given_name_from_lexicon_plus_family_name(find):
     assert of_type(find, "Gisteren belde Marie Dubois over haar dossier.", "PERSON") == ["Marie Dubois"]
 
