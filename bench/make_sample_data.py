@@ -2425,13 +2425,57 @@ Cordialement,
     return samples
 
 
+def mail_outlook_msg(path: str, scratch: Path) -> tuple[bytes, list[Sample]]:
+    """mail/klacht.msg: an Outlook message, written as an OLE compound file with the
+    test-only writer in tests/fixtures/cfb.py (no permissive library writes .msg files)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.fixtures.cfb import write_compound_file
+
+    s = Sample(path)
+    who = s.person("nl_BE")
+    at = when(3, 14, 16, 5)
+    headers = (f"Date: {at:%a, %d %b %Y %H:%M:%S %z}\r\nMessage-ID: {message_id(s, at, 'voorbeeld.be')}\r\n"
+               "Subject: Klacht en inzageverzoek\r\n")
+    sender_name = s.render(s.p(who.full))
+    sender_address = s.render(s.em(who.email))
+    recipient_address = s.render(s.em("privacy@technova.be"))
+    body = s.render(
+        "Geachte,\r\n\r\nIk dien klacht in over een verkeerde aanrekening en vraag tegelijk inzage in "
+        "mijn gegevens.\r\n"
+        f"Rijksregisternummer: {s.rrn(synth.be_national_number(s.rng, who.birth))}\r\n"
+        f"Rekening: {s.ib(synth.iban(s.rng, 'BE'))}\r\n"
+        f"Telefoon: {s.ph(synth.phone_be(s.rng, 'spaced'))}\r\n\r\n"
+        f"Met vriendelijke groet,\r\n{s.p(who.full)}\r\n"
+    )
+    a = member_sample(f"{path}!/attachments/aanrekeningen.csv", scratch)
+    write_delimited(a, [["klantnummer", "iban"], ["40211", a.ib(synth.iban(a.rng, "BE", spaced=False))]], ";")
+
+    def utf16(text: str) -> bytes:
+        return text.encode("utf-16-le")
+
+    data = write_compound_file({
+        ("__substg1.0_0037001F",): utf16("Klacht en inzageverzoek"),
+        ("__substg1.0_0C1A001F",): utf16(sender_name),
+        ("__substg1.0_0C1F001F",): utf16(sender_address),
+        ("__substg1.0_0E04001F",): utf16("Privacydesk"),
+        ("__substg1.0_007D001F",): utf16(headers),
+        ("__substg1.0_1000001F",): utf16(body),
+        ("__recip_version1.0_#00000000", "__substg1.0_3001001F"): utf16("Privacydesk Technova"),
+        ("__recip_version1.0_#00000000", "__substg1.0_39FE001F"): utf16(recipient_address),
+        ("__attach_version1.0_#00000000", "__substg1.0_3707001F"): utf16("aanrekeningen.csv"),
+        ("__attach_version1.0_#00000000", "__substg1.0_37010102"): _target(a).read_bytes(),
+    })
+    return data, [s, a]
+
+
 def write_mail(scratch: Path) -> list[Sample]:
     """mail/: two .eml files, an mbox, a zip archive and a Maildir. Returns the Samples of all
     parts."""
     samples = []
     for path, build in (("mail/inzageverzoek.eml", mail_inzageverzoek),
                         ("mail/demande_acces.eml", mail_demande_acces),
-                        ("mail/privacy_inbox.mbox", mail_privacy_inbox)):
+                        ("mail/privacy_inbox.mbox", mail_privacy_inbox),
+                        ("mail/klacht.msg", mail_outlook_msg)):
         data, parts = build(path, scratch)
         target = OUT / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -2539,7 +2583,7 @@ anything else in sample_data/ is left alone.
 | `finance/` | Dutch invoice (.pdf, 2 pages), customer export (.csv) |
 | `crm/` | JSON API dump, XML customer record |
 | `logs/` | Web server access log, application log |
-| `mail/` | GDPR request threads as mail. `inzageverzoek.eml`: Dutch access request, text + HTML alternative, a CSV and a PDF attachment. `demande_acces.eml`: French access request from an older client, ISO-8859-1 quoted-printable body, sender and subject as RFC 2047 encoded words, a DOCX attachment. `privacy_inbox.mbox` (mboxrd): eight messages of a privacy desk, an erasure request (verzoek tot wissing) and a French access request by proxy, with CSV, PDF and DOCX attachments, a PNG ID scan (not read: no OCR) and a body line starting with `From ` (stored as `>From `). `archief.zip`: a copy of `inzageverzoek.eml`, `2023/klanten.csv` and `oud/export.zip`, a zip inside the zip. `Maildir/`: a privacy desk's Maildir, two read messages in `cur/` (a Dutch access request to a personnel file, and HR's answer with a CSV export) and an unread French access request in `new/` with a DOCX form; `tmp/` is empty (and not kept by git) |
+| `mail/` | GDPR request threads as mail. `inzageverzoek.eml`: Dutch access request, text + HTML alternative, a CSV and a PDF attachment. `demande_acces.eml`: French access request from an older client, ISO-8859-1 quoted-printable body, sender and subject as RFC 2047 encoded words, a DOCX attachment. `privacy_inbox.mbox` (mboxrd): eight messages of a privacy desk, an erasure request (verzoek tot wissing) and a French access request by proxy, with CSV, PDF and DOCX attachments, a PNG ID scan (not read: no OCR) and a body line starting with `From ` (stored as `>From `). `archief.zip`: a copy of `inzageverzoek.eml`, `2023/klanten.csv` and `oud/export.zip`, a zip inside the zip. `Maildir/`: a privacy desk's Maildir, two read messages in `cur/` (a Dutch access request to a personnel file, and HR's answer with a CSV export) and an unread French access request in `new/` with a DOCX form; `tmp/` is empty (and not kept by git). `klacht.msg`: an Outlook message (a complaint and access request, a CSV attachment), written as an OLE compound file by `tests/fixtures/cfb.py` |
 | `bad/` | Files that must fail cleanly: truncated PDF, password-protected PDF, a `.docx` that is not a zip, `kapot.eml` (binary junk, not a message), `bom.zip` (a 64 MiB member of zeros packed into a few bytes, refused before it is read, next to a CSV that is still scanned); and `unknown.bin`, which is skipped (not an error) |
 
 ## Ground truth
