@@ -183,3 +183,10 @@ def test_workers_return_records_without_raw_values(share):
     assert sum(len(r.records) for r in results) == 4
     assert all(r.findings == [] for r in results)
     assert not any("value" in record for r in results for record in r.records)
+
+
+def test_progress_bar_can_be_forced_and_keeps_stdout_clean(share):
+    result = CliRunner().invoke(main, ["scan", str(share), "--format", "jsonl", "--progress"])
+    assert result.exit_code == 1
+    assert all(line.startswith("{") for line in result.stdout.splitlines())
+    assert "files scanned" in result.stderr
