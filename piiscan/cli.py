@@ -106,9 +106,7 @@ def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, includ
         blobs = files(list(paths), settings, report)
         if show_progress:
             blobs = list(blobs)  # a bar needs the total; without one, scanning starts at once
-        total_files = len(blobs) if show_progress else 0
-        total_bytes = sum(b.size for b in blobs) if show_progress else 0
-        with Progress(enabled=show_progress, total_files=total_files, total_bytes=total_bytes) as bar:
+        with Progress(enabled=show_progress, total_files=len(blobs) if show_progress else 0) as bar:
             for result in run(blobs, settings, detector, key=key):
                 bar.advance(result)
                 _account(summary, result)
@@ -117,11 +115,11 @@ def scan(paths, fmt, output, entities, exclude, min_score, max_file_size, includ
                     records = [finding_record(f, key, include_values) for f in result.findings]
                 for record in records:
                     writer.write(record)
-                out.flush()  # stream: each file's records are out as soon as it is done
                 if result.error:
                     writer.write(error_record(result.error))
                 for error in result.member_errors:
                     writer.write(error_record(error))
+                out.flush()  # stream: each file's records are out as soon as it is done
         writer.close(summary)
 
     click.echo(summary.render(), err=True)

@@ -1,7 +1,7 @@
 """POSTAL_ADDRESS: street + house number (Dutch and French word order) and postcode + place.
 
 Street words and place names are data (rules/recognizers/postal_address.yaml and
-rules/lexicon/cities.txt); this module only knows how an address line is put together.
+rules/lexicon/): this module only knows how an address line is put together.
 """
 
 from __future__ import annotations
@@ -14,14 +14,16 @@ from stdnum.nl import postcode as nl_postcode
 from piiscan.detect.context import compile_words, has_word
 from piiscan.detect.recognizers import DetectorRecognizer, Hit
 from piiscan.detect.rules import Rule, load_lexicon
-from piiscan.detect.text_view import TextView, leading_digits
+from piiscan.detect.text_view import Claimed, TextView, leading_digits
 
 _U, _L = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _WORD = rf"[{_U}][\w'’.-]*"
 _CONNECTOR = r"(?:van|de|der|den|het|ter|ten|te|'t|op|aan|in|bij|la|le|les|du|des|d'|l'|de la|de l')"
-# Words that may precede a street name in running text but are not part of it.
+# What may stand right before a postcode that opens a field ('"lijn2": "8900 Ieper"').
 _FIELD_OPENERS = "\"':,;>\t|("
+_NL_POSTCODE = re.compile(r"\d{4}[ ]?[A-Z]{2}")
 _PLACE_PREFIXES = {"Den", "De", "La", "Le", "Les", "Sint", "Saint", "Sainte", "Sankt", "Nieuw", "Oud", "Oude", "Groot", "Klein", "Bad"}
+# Words that may precede a street name in running text but are not part of it.
 _LEADING_NOISE = {"adres", "adresse", "address", "op", "in", "te", "wonende", "woonachtig", "naar", "aan", "via", "de", "het", "the", "at"}
 
 
@@ -30,14 +32,15 @@ def _alternation(words) -> str:
 
 
 class AddressRecognizer(DetectorRecognizer):
-    def __init__(self, rule: Rule, rules_dir, language: str = "nl"):
-        super().__init__(rule, language)
+    def __init__(self, rule: Rule, rules_dir):
+        super().__init__(rule)
         raw = rule.raw
         self.cities = load_lexicon(rules_dir, raw["lexicon"]["cities"])
         self.score = rule.score
         self.postcode_score = float(raw.get("postcode_score", 0.65))
         self.context_words = compile_words(rule.context.words)
-        suffixes = _alternation(s.lower() for s in raw["street_suffixes"])
+        self.suffixes = tuple(w.lower() for w in load_lexicon(rules_dir, raw["lexicon"]["street_suffixes"]))
+        suffixes = _alternation(self.suffixes)
         prefixes = _alternation(s.lower() for s in raw["street_prefixes"])
         boxes = _alternation(raw.get("box_words", ()))
         number = rf"\d{{1,4}}(?:[ ]?[A-Za-z](?![\w]))?(?:-\d{{1,4}})?(?:,?[ ](?i:{boxes})\.?[ ]?\w{{1,4}})?"
@@ -50,15 +53,14 @@ class AddressRecognizer(DetectorRecognizer):
         self._street = re.compile(rf"(?<![\w/.-])(?:{dutch}|{french})(?![\w])")
         self._postcode = re.compile(rf"(?P<pc>(?:[BbLl]-)?[1-9]\d{{3}}(?:[ ]?[A-Z]{{2}})?)[ ]{{1,2}}(?P<place>{place})")
         self._joiner = re.compile(r",?[ ]{1,3}")
-        self.suffixes = tuple(w.lower() for w in raw["street_suffixes"])
         self.french_words = frozenset(w.lower() for w in raw["street_prefixes"])
 
     def find(self, view: TextView) -> Iterator[Hit]:
         hits = [hit for hit in (self._street_at(view, start, end) for start, end in self._street_words(view)) if hit]
         # Postcodes: the four-digit clusters the detector found anyway ("1000", "1234 AB").
-        taken = [(h.start, h.end) for h in hits]
+        taken = Claimed([(h.start, h.end) for h in hits])
         for cluster_start, _, shape in view.digit_clusters():
-            if leading_digits(shape) == 4 and not any(s <= cluster_start < e for s, e in taken):
+            if leading_digits(shape) == 4 and cluster_start not in taken:
                 hit = self._postcode_at(view, cluster_start)
                 if hit is not None:
                     hits.append(hit)
@@ -109,7 +111,7 @@ class AddressRecognizer(DetectorRecognizer):
         place_end = self._place_end(text, m.start("place"), m.end("place"))
         if place_end is None:
             return None
-        if re.fullmatch(r"\d{4}[ ]?[A-Z]{2}", code):
+        if _NL_POSTCODE.fullmatch(code):
             # "1234 AB" is distinctive enough anywhere (and stdnum knows the unused series).
             return place_end if nl_postcode.is_valid(code) else None
         if not standalone:

@@ -1,7 +1,9 @@
 """The detector: segments in, findings out.
 
-One pass per recognizer over a batch of joined segments (text_view.py), then the evidence
-rules: minimum score, overlaps resolved in favour of the stronger, more specific finding.
+Segments are joined into batches (text_view.py). Whole-text recognizers run once per batch;
+the digit clusters are found in one pass and each goes only to the rules whose shape it can
+hold. Then the evidence rules: minimum score, overlaps resolved in favour of the stronger,
+more specific finding.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from piiscan.detect.addresses import AddressRecognizer
 from piiscan.detect.names import PersonRecognizer
 from piiscan.detect.recognizers import DetectorRecognizer, Hit, PatternRuleRecognizer
 from piiscan.detect.rules import Rule, load_allowlist, load_rules
-from piiscan.detect.text_view import TextView
+from piiscan.detect.text_view import SEPARATOR, TextView
 from piiscan.model import Finding, Location, Segment
 from piiscan.rules_path import default_rules_dir
 
@@ -111,8 +113,8 @@ class Detector:
                 for hit in recognizer.find(view):
                     if hit.veto or hit.score >= min_score:
                         hits.append((entity, hit))
-            # One pass over the digit clusters; each goes only to the rules whose numbers
-            # have that many digits (an 11-digit cluster never reaches the KvK rule).
+            # One pass over the digit clusters; each goes only to the rules its shape can hold
+            # (an 11-digit cluster never reaches the KvK rule).
             searched = {id(r): [0] for r in self._by_digits_rules}
             found: dict[int, list[Hit]] = {id(r): [] for r in self._by_digits_rules}
             by_shape = self._by_shape
@@ -210,7 +212,7 @@ def _batches(segments: list[Segment]):
             yield _Batch(first, batch)
             batch, first, size = [], index, 0
         batch.append(segment)
-        size += len(segment.text) + 2
+        size += len(segment.text) + len(SEPARATOR)
     if batch:
         yield _Batch(first, batch)
 

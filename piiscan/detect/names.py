@@ -14,7 +14,7 @@ from typing import Iterator
 from piiscan.detect.context import compile_words
 from piiscan.detect.recognizers import DetectorRecognizer, Hit
 from piiscan.detect.rules import Rule, load_lexicon
-from piiscan.detect.text_view import TextView
+from piiscan.detect.text_view import Claimed, TextView
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
@@ -30,15 +30,15 @@ _TOKEN = re.compile(rf"[ ]+({NAME_WORD}|[{_LOWER}]+'?[{_LOWER}]*|'t|'s)(?![\w@-]
 
 
 class PersonRecognizer(DetectorRecognizer):
-    def __init__(self, rule: Rule, rules_dir, language: str = "nl"):
-        super().__init__(rule, language)
+    def __init__(self, rule: Rule, rules_dir):
+        super().__init__(rule)
         raw = rule.raw
         lex = raw.get("lexicon", {})
         stop = set(raw.get("not_first_names", ()))
         self.first_names = load_lexicon(rules_dir, lex["first_names"]) - stop
         self.last_names = load_lexicon(rules_dir, lex["last_names"])
         self.particles = {p.lower() for p in raw.get("particles", ())}
-        self.street_suffixes = tuple(_load_street_suffixes(rules_dir))
+        self.street_suffixes = tuple(w.lower() for w in load_lexicon(rules_dir, lex["street_suffixes"]))
         self.score = rule.score
         self.label_score = float(raw.get("label_score", 0.85))
         self.titles = _phrases(w for ws in raw.get("titles", {}).values() for w in ws)
@@ -100,9 +100,10 @@ class PersonRecognizer(DetectorRecognizer):
 
     def find(self, view: TextView) -> Iterator[Hit]:
         text = view.text
-        claimed: list[tuple[int, int]] = []
-        yield from self._name_columns(view, claimed)
-        first_names, titles, tails = self.first_names, self.titles, self._title_tails
+        in_columns: list[tuple[int, int]] = []
+        yield from self._name_columns(view, in_columns)
+        claimed = Claimed(in_columns)
+        first_names = self.first_names
         claimed_until = -1
         # One pass over the capitalised words (shared with the address recognizer); the
         # costly checks run only for known given names and for words after a title or label.
@@ -115,21 +116,13 @@ class PersonRecognizer(DetectorRecognizer):
             if previous.isalnum() or previous in _NOT_BEFORE_NAME:
                 continue
             given = word in first_names
-            if previous == " " and start >= 2 and text[start - 2] not in " \t:：":
-                # The common case, a plain word before: a title only if it is a known one.
-                window = max(0, start - 24)
-                cut = max(text.rfind(" ", window, start - 1), text.rfind("\n", window, start - 1)) + 1
-                before = text[max(cut, window):start - 1].lower()
-                has_label = (before.rstrip(".") in titles or before in tails) and self._introduced(text, start)
-            else:
-                has_label = self._introduced(text, start)
-                if has_label and not given and not text[text.rfind("\n", 0, start) + 1:start].strip():
-                    # Under a closing formula stands a signature, which may be a team's
-                    # ("Privacydesk Technova"): only a known given name opens a person's.
-                    has_label = False
+            evidence = self._introduced(text, start)
+            # Under a closing formula stands a signature, which may be a team's
+            # ("Privacydesk Technova"): only a known given name opens a person's.
+            has_label = evidence is not None and (given or evidence != "closing")
             if not (has_label or given):
                 continue
-            if any(s <= start < e for s, e in claimed):
+            if start in claimed:
                 continue
             end = self._read_name(text, start, need_given=not has_label)
             if end is None and has_label and given:
@@ -144,10 +137,11 @@ class PersonRecognizer(DetectorRecognizer):
                 score = self.score + (0.1 if surname in self.last_names else 0.0)
                 yield self._hit(text, start, end, score, "given_name")
 
-    def _introduced(self, text: str, start: int) -> bool:
-        """A title ("mevrouw "), a label ("Naam: ") or a closing formula on the line above."""
+    def _introduced(self, text: str, start: int) -> str | None:
+        """What introduces the word at `start`: "title" ("mevrouw "), "label" ("Naam: "),
+        "closing" (a closing formula on the line above), or None."""
         if start == 0:
-            return False
+            return None
         previous = text[start - 1]
         if previous == " " and start >= 2 and text[start - 2] not in " \t:：":
             # The common case, a word before: look it up before doing anything costlier.
@@ -155,28 +149,28 @@ class PersonRecognizer(DetectorRecognizer):
             word_start = max(text.rfind(" ", window_start, start - 1) + 1, text.rfind("\n", window_start, start - 1) + 1, window_start)
             word = text[word_start:start - 1].lower()
             if word.rstrip(".") not in self.titles and word not in self._title_tails:
-                return False
+                return None
         before = text[max(0, start - 40):start]
         stripped = before.rstrip(" \t")
         if not stripped or stripped.endswith("\n"):
-            return self._after_closing(text, start)
+            return "closing" if self._after_closing(text, start) else None
         colon = stripped.endswith((":", "："))
         if colon:
             stripped = stripped[:-1].rstrip(" \t")
         elif len(stripped) == len(before):
-            return False  # no space between the word and what precedes it
+            return None  # no space between the word and what precedes it
         lower = stripped.lower()
         phrases = self.labels if colon else self.titles
         cut_at = max(lower.rfind(" "), lower.rfind("\n"), lower.rfind("\t")) + 1
         last = lower[cut_at:]
         if not colon and len(last) > 1 and stripped[cut_at:].isupper():
-            return False  # "MS" in "9707 MS Groningen" is a postcode, not "Ms"
+            return None  # "MS" in "9707 MS Groningen" is a postcode, not "Ms"
         for phrase in phrases.get(last.rstrip("."), ()):
             if lower.endswith(phrase) or lower.endswith(phrase.rstrip(".")):
                 cut = len(lower) - len(phrase if lower.endswith(phrase) else phrase.rstrip("."))
                 if cut == 0 or not lower[cut - 1].isalnum():
-                    return True
-        return False
+                    return "label" if colon else "title"
+        return None
 
     def _after_closing(self, text: str, start: int) -> bool:
         line_start = text.rfind("\n", 0, start) + 1
@@ -216,9 +210,3 @@ def _phrases(words) -> dict[str, list[str]]:
         index.setdefault(last, []).append(phrase)
     return index
 
-
-def _load_street_suffixes(rules_dir) -> list[str]:
-    import yaml
-
-    spec = yaml.safe_load((rules_dir / "recognizers" / "postal_address.yaml").read_text(encoding="utf-8"))
-    return [s.lower() for s in spec.get("street_suffixes", ())]

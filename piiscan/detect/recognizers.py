@@ -34,7 +34,7 @@ _GROUP_SEPARATOR = re.compile(r"[ ./-]+")
 class DetectorRecognizer:
     """Common ground of piiscan's recognizers: one rule, and `find` on a TextView."""
 
-    def __init__(self, rule: Rule, language: str = "nl"):
+    def __init__(self, rule: Rule):
         self.rule = rule
         self.name = rule.id
 
@@ -45,8 +45,8 @@ class DetectorRecognizer:
 class PatternRuleRecognizer(DetectorRecognizer):
     """A rule with regex patterns, a validator and context words."""
 
-    def __init__(self, rule: Rule, allowlist: frozenset[str] = frozenset(), language: str = "nl"):
-        super().__init__(rule, language)
+    def __init__(self, rule: Rule, allowlist: frozenset[str] = frozenset()):
+        super().__init__(rule)
         self.validate = get_validator(rule.validator)
         prepare(rule.validator)
         self.context_words = compile_words(rule.context.words)

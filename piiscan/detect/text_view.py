@@ -57,6 +57,25 @@ def run_sums(shape: str) -> set[int]:
     return sums
 
 
+class Claimed:
+    """Disjoint (start, end) intervals of the text already given to a finding, in text order,
+    with a lookup in O(log n): a million-row CSV must not make every later check linear."""
+
+    def __init__(self, intervals: list[tuple[int, int]] = ()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(set(intervals)):
+            if self.ends and start < self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)  # overlapping: one interval
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def __contains__(self, offset: int) -> bool:
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.ends[i]
+
+
 def leading_digits(shape: str) -> int:
     """How many digits open the cluster: "9999 AA" -> 4."""
     return len(shape) - len(shape.lstrip("9"))
@@ -64,12 +83,10 @@ def leading_digits(shape: str) -> int:
 
 @dataclass(frozen=True)
 class Reach:
-    """How far around a trigger cluster a rule's matches can extend, and the shortest
-    cluster that can hold one (an 11-digit national number needs at least 11 characters)."""
+    """How far before and after its trigger cluster a rule's match can extend."""
 
     before: int = 0
     after: int = 0
-    min_length: int = 1
 
 
 @dataclass(frozen=True)
@@ -97,7 +114,7 @@ class TextView:
         # Column headers are context the gate cannot see: no gating for tabular batches.
         self._gated = not any(segment.context for segment in segments)
         self._clusters: dict[str, list[tuple[int, int]]] = {}
-        self._digit_clusters: list[tuple[int, int, int]] | None = None
+        self._digit_clusters: list[tuple[int, int, str]] | None = None
         self._windows: dict[tuple, list[tuple[int, int]]] = {}
 
     @classmethod
@@ -137,17 +154,13 @@ class TextView:
         return self._clusters[trigger]
 
     def windows(self, trigger: str, reach: Reach = Reach()) -> list[tuple[int, int]]:
-        """Merged (start, end) windows around trigger clusters; the whole text for "none"."""
-        if trigger == "none":
-            return [(0, len(self.text))]
+        """Merged (start, end) windows around the clusters of a trigger ("at", "colon", "mrz")."""
         key = (trigger, reach)
         if key not in self._windows:
-            before, after, min_length = reach.before, reach.after, reach.min_length
+            before, after = reach.before, reach.after
             limit = len(self.text)
             merged: list[list[int]] = []
             for start, end in self.clusters(trigger):
-                if end - start < min_length:
-                    continue
                 start, end = start - before, end + after
                 if merged and start <= merged[-1][1]:
                     merged[-1][1] = end

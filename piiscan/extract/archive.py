@@ -77,11 +77,11 @@ def extract_compressed(blob: Blob) -> Iterator[Blob | ErrorRecord]:
     """A .gz/.bz2/.xz file: a compressed tar, or one compressed file ("app.log.gz" holds
     "app.log"). Decompression stops at MAX_MEMBER_BYTES, so a bomb ends as an error record."""
     with blob.open() as stream:
-        if _is_tar(stream):
-            stream.seek(0)
-            yield from extract_tar(blob)
-            return
-        stream.seek(0)
+        is_tar = _is_tar(stream)
+    if is_tar:
+        yield from extract_tar(blob)
+        return
+    with blob.open() as stream:
         inner_name = blob.name[: -len(blob.suffix)] or "_"
         path = member_path(blob.path, inner_name)
         try:

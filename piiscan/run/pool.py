@@ -19,14 +19,11 @@ from piiscan.model import Blob, ErrorRecord
 from piiscan.run.worker import FileResult
 
 # Build the detector in the parent and fork: children share it copy-on-write instead of each
-# importing spaCy/Presidio and reading rules/ again (seconds per worker with "spawn").
+# reading rules/ and compiling every pattern again (with "fork" nothing is pickled either).
 _CONTEXT = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
 
-_scan: Callable[[Blob], FileResult] | None = None  # set in the parent before forking
 
-
-def _serve(conn: Connection, scan: Callable[[Blob], FileResult] | None) -> None:
-    scan = scan or _scan
+def _serve(conn: Connection, scan: Callable[[Blob], FileResult]) -> None:
     while True:
         try:
             blob = conn.recv()
@@ -57,8 +54,6 @@ class ScanPool:
         self.workers: list[_Worker] = []
 
     def __enter__(self) -> "ScanPool":
-        global _scan
-        _scan = self.scan
         for _ in range(self.size):
             self.workers.append(self._start())
         return self
@@ -77,9 +72,7 @@ class ScanPool:
 
     def _start(self) -> _Worker:
         parent, child = _CONTEXT.Pipe()
-        # Under "spawn" the scan function travels to the child; under "fork" it is inherited.
-        scan = None if _CONTEXT.get_start_method() == "fork" else self.scan
-        process = _CONTEXT.Process(target=_serve, args=(child, scan), daemon=True)
+        process = _CONTEXT.Process(target=_serve, args=(child, self.scan), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, TimeRemainingColumn
 
 
 class Progress:
-    def __init__(self, enabled: bool, total_files: int, total_bytes: int):
+    def __init__(self, enabled: bool, total_files: int):
         self.enabled = enabled
         self.total_files = total_files
-        self.total_bytes = total_bytes
         self._bar: RichProgress | None = None
         self._task = None
         self.findings = 0
@@ -21,7 +20,6 @@ class Progress:
                 TextColumn("[bold]scanning"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TransferSpeedColumn(),
                 TextColumn("{task.fields[findings]} findings"),
                 TimeRemainingColumn(),
                 console=Console(stderr=True),

@@ -1,4 +1,4 @@
-"""Run a scan: walk the inputs, scan each file, stream results to a callback."""
+"""Run a scan: walk the inputs, scan each file, yield the results as files finish."""
 
 from __future__ import annotations
 
