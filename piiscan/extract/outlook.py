@@ -1,12 +1,16 @@
 """Outlook .msg files, read with olefile (BSD): a .msg is an OLE compound file whose streams
 hold MAPI properties. extract-msg does this too but is GPL-3.0, so the few properties a
 scan needs are read here: sender, recipients, subject, bodies, transport headers (Date,
-Message-ID) and attachments, which come back as Blobs like those of an .eml.
+Message-ID) and attachments, which come back as Blobs like those of an .eml. A message
+attached "as item" (a forwarded mail) comes back as a Blob named "….msg" that this extractor
+reads again, so its own text and attachments are scanned under "mail.msg!/attachments/x.msg".
 """
 
 from __future__ import annotations
 
+import io
 from email.parser import HeaderParser
+from functools import partial
 from typing import Iterator
 
 import olefile
@@ -23,48 +27,94 @@ _HEADER_PROPS = (
 )
 _RECIPIENT_PROPS = ("3001", "39FE", "3003")  # display name, SMTP address, e-mail address
 _SUBJECT, _BODY, _HTML, _TRANSPORT = "0037", "1000", "1013", "007D"
-_ATTACH_NAME, _ATTACH_SHORT_NAME, _ATTACH_DATA = "3707", "3704", "3701"
+_ATTACH_NAME, _ATTACH_SHORT_NAME, _DISPLAY_NAME, _ATTACH_DATA = "3707", "3704", "3001", "3701"
+# An attachment's PR_ATTACH_METHOD (PT_LONG) sits in its property stream. ATTACH_EMBEDDED_MSG
+# means the attachment is a message, in a storage PR_ATTACH_DATA_OBJ laid out like a whole
+# .msg (MS-OXMSG 2.2.2); OLE objects (ATTACH_OLE) use that storage name too, hence the check.
+_PROPERTIES, _ATTACH_METHOD, _EMBEDDED_MSG = "__properties_version1.0", 0x37050003, 5
+_EMBEDDED = "__substg1.0_3701000D"
+
+
+class _EmbeddedMessage(io.BytesIO):
+    """The outer .msg file with the path of the storage that holds an attached message, which
+    extract_msg then reads as its root: the message is read in place, since copying it out
+    into a file of its own would take a compound-file writer."""
+
+    def __init__(self, data: bytes, storage: list[str]):
+        super().__init__(data)
+        self.storage = storage
 
 
 def extract_msg(blob: Blob) -> Iterator[Segment | Blob]:
     with blob.open() as stream:
         data = stream.read()
+        root = list(getattr(stream, "storage", []))  # [] for a .msg file itself
     if not olefile.isOleFile(data):
         raise ExtractionError("corrupt", "not an Outlook message (no OLE header)")
     with olefile.OleFileIO(data) as ole:
-        yield from _message(ole, blob)
+        # Every message storage has a property stream: without it, the attachment is broken.
+        if root and ole.get_type(root + [_PROPERTIES]) != olefile.STGTY_STREAM:
+            raise ExtractionError("corrupt", "attached message without a message storage")
+        yield from _message(ole, blob, data, root)
 
 
-def _message(ole: olefile.OleFileIO, blob: Blob) -> Iterator[Segment | Blob]:
-    headers = HeaderParser().parsestr(_text(ole, [], _TRANSPORT) or "")
+def _message(ole: olefile.OleFileIO, blob: Blob, data: bytes, root: list[str]) -> Iterator[Segment | Blob]:
+    headers = HeaderParser().parsestr(_text(ole, root, _TRANSPORT) or "")
     where = {"message_id": headers.get("Message-ID"), "date": headers.get("Date")}
     # The sender's address stands in several properties; each value is reported once.
     seen: set[tuple[str, str]] = set()
-    fields = [(part, _text(ole, [], prop)) for prop, part in _HEADER_PROPS]
-    fields += [("to", _text(ole, [storage], prop)) for storage in _storages(ole, "__recip_version1.0_#") for prop in _RECIPIENT_PROPS]
+    fields = [(part, _text(ole, root, prop)) for prop, part in _HEADER_PROPS]
+    recipients = _storages(ole, root, "__recip_version1.0_#")
+    fields += [("to", _text(ole, root + [storage], prop)) for storage in recipients for prop in _RECIPIENT_PROPS]
     for part, value in fields:
         if value and (part, value) not in seen:
             seen.add((part, value))
             yield Segment(value, Location(part=part, **where))
-    subject = _text(ole, [], _SUBJECT)
+    subject = _text(ole, root, _SUBJECT)
     if subject:
         yield Segment(subject, Location(part="subject", **where))
-    body = _text(ole, [], _BODY)
+    body = _text(ole, root, _BODY)
     if body and body.strip():
         yield Segment(body, Location(part="body", **where))
-    html = _text(ole, [], _HTML)
+    html = _text(ole, root, _HTML)
     if html and not body:
         yield Segment(html_to_text(html), Location(part="body", **where))
-    for index, storage in enumerate(_storages(ole, "__attach_version1.0_#"), start=1):
-        data = _binary(ole, [storage], _ATTACH_DATA)
-        if data is None:
-            continue  # an embedded message or an OLE object: not read yet
-        name = _text(ole, [storage], _ATTACH_NAME) or _text(ole, [storage], _ATTACH_SHORT_NAME) or f"attachment-{index}"
-        yield memory_blob(member_path(blob.path, f"attachments/{safe_filename(name)}"), data)
+    for index, storage in enumerate(_storages(ole, root, "__attach_version1.0_#"), start=1):
+        folder = root + [storage]
+        names = (_text(ole, folder, prop) for prop in (_ATTACH_NAME, _ATTACH_SHORT_NAME, _DISPLAY_NAME))
+        name = next(filter(None, names), f"attachment-{index}")
+        embedded = _attach_method(ole, folder) == _EMBEDDED_MSG
+        if embedded and not name.lower().endswith(".msg"):
+            # So that the registry hands it back to extract_msg, and that it has the path it
+            # would have had if attached as a .msg file.
+            name += ".msg"
+        path = member_path(blob.path, f"attachments/{safe_filename(name)}")
+        if embedded:
+            yield _embedded_message(ole, data, folder + [_EMBEDDED], path)
+        elif (content := _binary(ole, folder, _ATTACH_DATA)) is not None:
+            yield memory_blob(path, content)
+        # Otherwise an OLE object or a reference to a file elsewhere: not read.
 
 
-def _storages(ole: olefile.OleFileIO, prefix: str) -> list[str]:
-    return sorted({entry[0] for entry in ole.listdir(streams=True, storages=False) if len(entry) > 1 and entry[0].startswith(prefix)})
+def _embedded_message(ole: olefile.OleFileIO, data: bytes, storage: list[str], path: str) -> Blob:
+    size = sum(ole.get_size(entry) for entry in ole.listdir() if entry[:len(storage)] == storage)
+    return Blob(path, size, partial(_EmbeddedMessage, data, storage))
+
+
+def _attach_method(ole: olefile.OleFileIO, folder: list[str]) -> int | None:
+    # An attachment's property stream: an 8-byte header, then 16-byte entries of tag, flags
+    # and an 8-byte value (MS-OXMSG 2.4).
+    raw = _stream(ole, folder + [_PROPERTIES]) or b""
+    for offset in range(8, len(raw) - 15, 16):
+        if int.from_bytes(raw[offset:offset + 4], "little") == _ATTACH_METHOD:
+            return int.from_bytes(raw[offset + 8:offset + 12], "little", signed=True)
+    return None
+
+
+def _storages(ole: olefile.OleFileIO, root: list[str], prefix: str) -> list[str]:
+    depth = len(root)
+    entries = ole.listdir(streams=True, storages=False)
+    return sorted({e[depth] for e in entries if len(e) > depth + 1 and e[:depth] == root and e[depth].startswith(prefix)})
 
 
 def _text(ole: olefile.OleFileIO, folder: list[str], prop: str) -> str | None:
