@@ -673,9 +673,13 @@ _BLOCKS: tuple[tuple[Callable[[_Doc], None], int], ...] = (
 # * typical: prose-heavy business documents (letters, mails, reports) - the same blocks, prose
 #   weighted 105 and every other block a third of its dense weight: about one inserted value
 #   per ~270 bytes (one structured identifier per ~375). Prose at 85 would give one per ~225.
+# * sparse: what most of a file share holds - reports, minutes, manuals with a letter or an
+#   invoice here and there: prose weighted 600, every other block a third of its dense weight
+#   (about one structured identifier per ~1.7 kB).
 PROFILES: dict[str, tuple[tuple[Callable[[_Doc], None], float], ...]] = {
     "dense": _BLOCKS,
     "typical": tuple((block, 105 if block is _block_prose else weight / 3) for block, weight in _BLOCKS),
+    "sparse": tuple((block, 600 if block is _block_prose else weight / 3) for block, weight in _BLOCKS),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from piiscan.detect.addresses import AddressRecognizer
@@ -232,4 +232,5 @@ def _location(segment: Segment, newline_offsets: list[int], start: int) -> Locat
         line = None
     if line == loc.line:
         return loc
-    return replace(loc, line=line)
+    # Not dataclasses.replace: it inspects the fields on every call, once per finding.
+    return Location(loc.page, line, loc.sheet, loc.cell, loc.part, loc.message_id, loc.date)

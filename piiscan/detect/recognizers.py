@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple
 
-from piiscan.detect.context import compile_gate, compile_words, has_word
+from piiscan.detect.context import ContextWords, compile_gate
 from piiscan.detect.rules import PatternRule, Rule
 from piiscan.detect.text_view import TextView, run_sums
 from piiscan.detect.validators import get_validator, prepare
@@ -49,7 +49,7 @@ class PatternRuleRecognizer(DetectorRecognizer):
         super().__init__(rule)
         self.validate = get_validator(rule.validator)
         prepare(rule.validator)
-        self.context_words = compile_words(rule.context.words)
+        self.context_words = ContextWords(rule.context.words)
         self.allowlist = allowlist
         # Rules that need a keyword close by skip clusters with no keyword in reach before
         # running their (costlier) patterns and validators.
@@ -88,7 +88,7 @@ class PatternRuleRecognizer(DetectorRecognizer):
         reach = self.rule.reach
         window_start = cluster_start - reach.before
         gate = self._gate
-        if gate is not None and view.lower is not None:
+        if gate is not None and view.gated and view.lower is not None:
             gate_from = window_start - self.rule.context.before
             if gate.search(view.lower, gate_from if gate_from > 0 else 0, cluster_end + reach.after + self.rule.context.after) is None:
                 return
@@ -140,24 +140,27 @@ class PatternRuleRecognizer(DetectorRecognizer):
 
     def _score(self, view: TextView, start: int, end: int, base: float) -> float | None:
         context = self.rule.context
-        if self.context_words is None:
+        if not self.context_words:
             return base
-        before, after, header = view.window(start, end, context.before, context.after)
+        span = view.span_at(start)
+        lo = max(span.start, start - context.before)
         if context.nearest:
-            before = _after_last_number(before)
-        if has_word(self.context_words, before, after, header):
+            lo = _after_last_number(view.text, lo, start)
+        hi = min(span.end, end + context.after)
+        if self.context_words.near(view, lo, start, end, hi, span.context):
             return max(base, context.score if context.score is not None else base)
         return None if context.required else base
 
 
-_LAST_DIGIT = re.compile(r"\d(?=\D*$)")
+_LAST_NUMBER = re.compile(r"\d(?=\D*$)")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def _after_last_number(before: str) -> str:
-    """The text between the previous number and the match, unless only punctuation lies
-    between them (a list of numbers under one keyword: "BSN: 111222333, 123456782")."""
-    last = _LAST_DIGIT.search(before)
-    if last is None or not _LETTER.search(before, last.end()):
-        return before
-    return before[last.end():]
+def _after_last_number(text: str, lo: int, start: int) -> int:
+    """Where the words that may vouch for a match begin: after the previous number, unless
+    only punctuation lies between them (a list of numbers under one keyword:
+    "BSN: 111222333, 123456782")."""
+    last = _LAST_NUMBER.search(text[lo:start])
+    if last is None or not _LETTER.search(text, lo + last.end(), start):
+        return lo
+    return lo + last.end()

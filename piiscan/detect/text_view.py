@@ -30,9 +30,10 @@ _CLUSTERS = {
     # "(" is within every phone rule's reach.
     "digit": re.compile(r"\d[\dA-Za-f]*+(?:[ ./()+:-]{1,3}+(?=[A-Za-f]*\d)[\dA-Za-f]++)*+"),
     "at": re.compile("@"),
-    # Every IPv6 address has two colons with at most four hex digits between them; a
-    # leading literal ':' lets the regex engine skip ahead fast.
-    "colon": re.compile(r":[0-9A-Fa-f]{0,4}:"),
+    # Every IPv6 address holds "::" or seven colons, so three colons with hex groups between
+    # them; times ("10:30:00") have two. A leading literal ':' lets the regex engine skip
+    # ahead fast.
+    "colon": re.compile(r":(?::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:)"),
     "mrz": re.compile("<<+"),
 }
 
@@ -77,8 +78,28 @@ class Claimed:
 
 
 def leading_digits(shape: str) -> int:
-    """How many digits open the cluster: "9999 AA" -> 4."""
-    return len(shape) - len(shape.lstrip("9"))
+    """How many digits open the cluster: "9999 AA" -> 4 (a lead, "AA 9999", is not counted)."""
+    core = shape.lstrip("A ")
+    return len(core) - len(core.lstrip("9"))
+
+
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _lead(text: str, start: int) -> str:
+    """"AA" when two capitals stand right before a cluster ("BE68 5390…", "NL91ABNA…"), "AA "
+    when a space separates them ("BE 0403.170.701"), else "". Country codes and document
+    prefixes open IBANs, VAT and document numbers: with the lead in the cluster's shape,
+    those rules are dispatched like the others instead of each scanning the whole text for
+    capital letters."""
+    if start < 2:
+        return ""
+    before = text[start - 1]
+    if before in _CAPITALS:
+        return "AA" if text[start - 2] in _CAPITALS else ""
+    if before == " " and start >= 3 and text[start - 2] in _CAPITALS and text[start - 3] in _CAPITALS:
+        return "AA "
+    return ""
 
 
 @dataclass(frozen=True)
@@ -111,8 +132,9 @@ class TextView:
         self._starts = starts
         self._lower: str | None = None
         self._capitalised: list[tuple[int, str]] | None = None
-        # Column headers are context the gate cannot see: no gating for tabular batches.
-        self._gated = not any(segment.context for segment in segments)
+        # Column headers are context a keyword pre-check in the text cannot see: no such
+        # gating for tabular batches.
+        self.gated = not any(segment.context for segment in segments)
         self._clusters: dict[str, list[tuple[int, int]]] = {}
         self._digit_clusters: list[tuple[int, int, str]] | None = None
         self._windows: dict[tuple, list[tuple[int, int]]] = {}
@@ -129,22 +151,23 @@ class TextView:
 
     @property
     def lower(self) -> str | None:
-        """The text in lower case with the same offsets, for cheap keyword pre-checks; None
-        when lower-casing would shift offsets (a few characters, such as 'İ', grow) or when
-        segments carry header context."""
-        if self._lower is None and self._gated:
+        """The text in lower case with the same offsets, for cheap keyword look-ups; None
+        when lower-casing would shift offsets (a few characters, such as 'İ', grow)."""
+        if self._lower is None:
             lower = self.text.lower()
             self._lower = lower if len(lower) == len(self.text) else ""
         return self._lower or None
 
     def digit_clusters(self) -> list[tuple[int, int, str]]:
         """(start, end, shape) of every digit cluster in text order. The shape writes every
-        digit as 9 and every letter as A ("0470 12 34 56" -> "9999 99 99 99"): clusters of
-        one shape go to the same rules, so the dispatch is worked out once per shape."""
+        digit as 9 and every letter as A ("0470 12 34 56" -> "9999 99 99 99"), after the
+        cluster's lead ("BE 0403.170.701" -> "AA 9999.999.999"; see _lead): clusters of one
+        shape go to the same rules, so the dispatch is worked out once per shape."""
         if self._digit_clusters is None:
-            shape = _SHAPE
+            shape, text = _SHAPE, self.text
             self._digit_clusters = [
-                (m.start(), m.end(), m.group().translate(shape)) for m in _CLUSTERS["digit"].finditer(self.text)
+                (m.start(), m.end(), _lead(text, m.start()) + m.group().translate(shape))
+                for m in _CLUSTERS["digit"].finditer(text)
             ]
         return self._digit_clusters
 
