@@ -53,15 +53,13 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))  # `import corpus`, also in spawned children
 
+from corpus import STRUCTURED  # noqa: E402
+
 OUT = HERE / "out"
 MB = 1_000_000
 PROFILES = ("dense", "typical")
 CLI_WORKERS = (1, 2)
 
-STRUCTURED = (
-    "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "BE_NATIONAL_NUMBER", "NL_BSN",
-    "BE_ENTERPRISE_NUMBER", "VAT_NUMBER", "NL_KVK", "CREDIT_CARD", "IP_ADDRESS",
-)
 EXTRA = ("PERSON", "POSTAL_ADDRESS", "DATE_OF_BIRTH")
 # Types Presidio's default recognizers have under the same name (PERSON needs an NER model,
 # which a blank pipeline does not have; it is shown anyway).

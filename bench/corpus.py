@@ -668,6 +668,14 @@ _BLOCKS: tuple[tuple[Callable[[_Doc], None], int], ...] = (
     (_block_hr, 8), (_block_table, 4), (_block_log, 5), (_block_company, 8), (_block_incident, 4),
 )
 
+# The structured identifiers: the types with a fixed format and (mostly) a check digit, which
+# the speed target of the scale benchmark is about; names, addresses and birth dates are
+# inserted too but counted apart.
+STRUCTURED = (
+    "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "BE_NATIONAL_NUMBER", "NL_BSN",
+    "BE_ENTERPRISE_NUMBER", "VAT_NUMBER", "NL_KVK", "CREDIT_CARD", "IP_ADDRESS",
+)
+
 # Corpus profiles: block weights.
 # * dense: forms, exports, HR files, invoices - about one inserted value per ~105 bytes.
 # * typical: prose-heavy business documents (letters, mails, reports) - the same blocks, prose

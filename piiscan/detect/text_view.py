@@ -27,8 +27,9 @@ _CLUSTERS = {
     # A group after a separator joins only if it holds a digit: "BCE 0976.686.070 TVA BE…"
     # is two clusters, not one run over the word "TVA".
     # Starting on the digit itself lets the regex engine skip ahead fast; a leading "+" or
-    # "(" is within every phone rule's reach.
-    "digit": re.compile(r"\d[\dA-Za-f]*+(?:[ ./()+:-]{1,3}+(?=[A-Za-f]*\d)[\dA-Za-f]++)*+"),
+    # "(" is within every phone rule's reach. ASCII digits only: identifiers are written with
+    # them, and [0-9] is a quarter faster to scan for than \d.
+    "digit": re.compile(r"[0-9][0-9A-Za-f]*+(?:[ ./()+:-]{1,3}+(?=[A-Za-f]*[0-9])[0-9A-Za-f]++)*+"),
     "at": re.compile("@"),
     # Every IPv6 address holds "::" or seven colons, so three colons with hex groups between
     # them; times ("10:30:00") have two. A leading literal ':' lets the regex engine skip

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from piiscan.extract.archive import extract_compressed, extract_tar, extract_zip
+from piiscan.extract.archive import extract_7z, extract_compressed, extract_tar, extract_zip
 from piiscan.extract.docx import extract_docx
 from piiscan.extract.html import extract_html
 from piiscan.extract.mail import extract_eml, extract_mbox
@@ -36,6 +36,7 @@ _FORMATS: tuple[tuple[Extractor, str, tuple[str, ...]], ...] = (
     (extract_zip, "zipfile", (".zip",)),
     (extract_tar, "tarfile", (".tar", ".tgz", ".tbz2", ".txz")),
     (extract_compressed, "gzip/bz2/lzma", (".gz", ".bz2", ".xz")),
+    (extract_7z, "py7zr", (".7z",)),
     (extract_eml, "email", (".eml",)),
     (extract_msg, "olefile", (".msg",)),
     (extract_pst, "libpff", (".pst", ".ost")),

@@ -101,3 +101,13 @@ def _is_tar(stream) -> bool:
             return archive.next() is not None
     except (tarfile.TarError, EOFError, OSError, lzma.LZMAError):
         return False
+
+
+def extract_7z(blob: Blob) -> Iterator[Blob | ErrorRecord]:
+    """.7z, through py7zr: an optional dependency (LGPL), so without it a .7z is reported as
+    unsupported, with the command that adds it."""
+    try:
+        from piiscan.extract.sevenzip import extract_sevenzip
+    except ImportError as exc:
+        raise ExtractionError("unsupported", "7z archives need py7zr: pip install 'piiscan-benelux[7z]'") from exc
+    yield from extract_sevenzip(blob)
