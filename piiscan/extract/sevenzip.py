@@ -1,6 +1,7 @@
 """.7z archives, read with py7zr (LGPL-2.1+), an optional dependency: `pip install
 'piiscan-benelux[7z]'`. Importing this module imports py7zr; the registry reaches it through
-`archive.extract_7z`, which turns a missing py7zr into a clear "unsupported" record.
+`archive.extract_7z`, which turns a missing py7zr into an "unsupported" skip whose reason
+names the command that installs it.
 
 As with zip and tar, members are read in memory and come back as Blobs: nothing is written
 to disk, and a member called "../../etc/passwd" is only a name. The header is checked before
@@ -77,6 +78,9 @@ def _inflate(archive: py7zr.SevenZipFile, container: str, files: list, batch: li
     names = {info.filename for info in batch}
     collected = _Collect(limits.MAX_MEMBER_BYTES)
     archive.reset()  # each extract() starts over from the first block
+    # With a factory py7zr writes nothing to disk, but it still checks each name against the
+    # current directory (following symlinks there): a member whose first folder is a symlink
+    # in the cwd pointing elsewhere makes it raise Bad7zFile, and the archive is "corrupt".
     archive.extract(targets=names, factory=collected)
     # py7zr writes every member carrying a requested name, in archive order.
     written = [info for info in files if info.filename in names]

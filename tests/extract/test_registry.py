@@ -19,7 +19,7 @@ def test_registered_suffixes():
         ".txt", ".text", ".md", ".log", ".json", ".jsonl", ".ndjson", ".xml", ".yaml", ".yml",
         ".sql", ".ini", ".cfg", ".conf", ".vcf", ".ics", ".ldif", ".html", ".htm",
         ".csv", ".tsv", ".pdf", ".docx", ".xlsx", ".xlsm", ".zip", ".eml", ".mbox", ".mbx",
-        ".tar", ".tgz", ".tbz2", ".txz", ".gz", ".bz2", ".xz", ".msg", ".pst", ".ost",
+        ".tar", ".tgz", ".tbz2", ".txz", ".gz", ".bz2", ".xz", ".msg", ".pst", ".ost", ".7z",
     }
 
 
