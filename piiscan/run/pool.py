@@ -87,16 +87,16 @@ class ScanPool:
     def map(self, blobs: Iterable[Blob]) -> Iterator[FileResult]:
         """Results in the order files finish."""
         pending = iter(blobs)
-        exhausted = False
+
+        def feed(worker: _Worker) -> None:
+            blob = next(pending, None)
+            if blob is not None:
+                worker.blob, worker.started = blob, time.monotonic()
+                worker.conn.send(blob)
+
+        for worker in self.workers:
+            feed(worker)
         while True:
-            for worker in self.workers:
-                if worker.blob is None and not exhausted:
-                    blob = next(pending, None)
-                    if blob is None:
-                        exhausted = True
-                        break
-                    worker.blob, worker.started = blob, time.monotonic()
-                    worker.conn.send(blob)
             busy = [w for w in self.workers if w.blob is not None]
             if not busy:
                 return
@@ -109,12 +109,17 @@ class ScanPool:
                         # The worker died (out of memory, a crash in a C library).
                         result = _failed(worker.blob, "internal", "the scanning process died")
                         self._replace(worker)
-                    worker.blob = None
-                    yield result
                 elif self.timeout and time.monotonic() - worker.started > self.timeout:
                     result = _failed(worker.blob, "timeout", f"not scanned within {self.timeout:g} s")
                     self._replace(worker)
-                    yield result
+                else:
+                    continue
+                worker.blob = None
+                # The worker gets its next file before this result is written out, so it
+                # scans while the caller writes (with one worker, they would otherwise take
+                # turns).
+                feed(worker)
+                yield result
 
     def _wait_time(self, busy: list[_Worker]) -> float | None:
         if not self.timeout:

@@ -37,6 +37,21 @@ def test_extract_unsupported_raises_extraction_error():
     assert err.value.kind == "unsupported"
 
 
+class Registered:
+    """A test extractor in the registry's place for a suffix (the registry imports its own
+    lazily, by module name)."""
+
+    def __init__(self, extractor, library="test"):
+        self.extractor, self.library = extractor, library
+
+    def load(self):
+        return self.extractor
+
+
+def register(monkeypatch, suffix, extractor, library="test"):
+    monkeypatch.setitem(registry._BY_SUFFIX, suffix, Registered(extractor, library))
+
+
 def failing(exc):
     def extractor(blob):
         yield from ()
@@ -54,8 +69,7 @@ def failing(exc):
     (ExtractionError("encrypted", "needs a password"), "encrypted", "needs a password"),
 ])
 def test_library_exceptions_become_extraction_errors(monkeypatch, exc, kind, message):
-    monkeypatch.setitem(EXTRACTORS, ".boom", failing(exc))
-    monkeypatch.setitem(registry._LIBRARY, EXTRACTORS[".boom"], "boom")
+    register(monkeypatch, ".boom", failing(exc), "boom")
     with pytest.raises(ExtractionError) as err:
         list(extract(memory_blob("share/x.boom")))
     assert (err.value.kind, err.value.message) == (kind, message)
@@ -68,7 +82,7 @@ def test_segments_before_a_failure_still_arrive(monkeypatch):
         yield Segment("eerste pagina")
         raise IndexError("page tree broken")
 
-    monkeypatch.setitem(EXTRACTORS, ".half", half)
+    register(monkeypatch, ".half", half, "half")
     received = []
     with pytest.raises(ExtractionError) as err:
         for segment in extract(memory_blob("share/x.half")):
@@ -89,7 +103,7 @@ def test_stopping_early_closes_the_extractor(monkeypatch):
         finally:
             closed.append(True)
 
-    monkeypatch.setitem(EXTRACTORS, ".endless", endless)
+    register(monkeypatch, ".endless", endless)
     segments = extract(memory_blob("share/x.endless"))
     next(segments)
     segments.close()
