@@ -13,7 +13,7 @@ PDF, python-docx, openpyxl, the csv module, visible HTML text, the file's encodi
 the counts again. Traps (values that look like PII but are not) go to traps.jsonl and are
 checked to be really invalid.
 
-Containers (mail/: .eml, mbox, zip, Maildir) are built from parts that are Samples of their own, each
+Containers (mail/: .eml, mbox, .msg, .pst, zip, Maildir) are built from parts that are Samples of their own, each
 listed under its nested path ("mail/x.eml!/attachments/y.csv"); see the "Mail and archives"
 section.
 
@@ -63,6 +63,7 @@ OUT = ROOT / "sample_data"
 SEED = 20240917
 FIXED_TIME = dt.datetime(2024, 3, 18, 9, 0, 0)
 MAX_FILE_SIZE = 20 * 1024
+MAX_PST_SIZE = 300 * 1024  # a PST holds at least one allocation-map region of 248 KiB, mostly empty
 
 ENTITY_TYPES = (
     "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "BE_NATIONAL_NUMBER", "NL_BSN",
@@ -2468,14 +2469,198 @@ def mail_outlook_msg(path: str, scratch: Path) -> tuple[bytes, list[Sample]]:
     return data, [s, a]
 
 
+def mail_outlook_pst(path: str, scratch: Path) -> tuple[bytes, list[Sample]]:
+    """mail/archief-2023.pst: the Outlook store of Technova's privacy desk, written with the
+    test-only writer in tests/fixtures/pst.py (no permissive library writes PST files).
+    "Postvak IN": a Dutch access request with a CSV of the customer's invoices and a French
+    one with the request form (.docx), both with the transport headers of received mail;
+    "Verzonden items": the desk's answer to the Dutch request, without transport headers (a
+    sent item has only sender and recipient properties); "Contactpersonen": the Dutch
+    customer as a contact (name, e-mail address, phones, company)."""
+    from tests.fixtures.pst import Attachment, Contact, Message, Recipient, build_pst
+
+    top = f"{path}!/Top of Personal Folders"
+    co = Company("Technova BV")
+    desk_name, desk = "Privacy Technova", f"privacy@{co.domain}"
+
+    s = Sample(f"{top}/Postvak IN/00001")
+    nl = s.person("nl_BE")
+    rrn = synth.be_national_number(s.rng, nl.birth, "dotted")
+    mobile = synth.phone_be(s.rng, "spaced", "mobile")
+    account = synth.iban(s.rng, "BE", spaced=False)
+    invoices = member_sample(f"{s.path}/attachments/facturen_2023.csv", scratch)
+    rows = [["Datum", "Omschrijving", "Bedrag", "Betaald van rekening"]]
+    for month, amount in ((2, 89.0), (6, 89.0), (10, 94.5)):
+        rows.append([invoices.trap(f"12-{month:02d}-2023", "invoice date, no birth context"),
+                     f"Abonnement {NL_MONTHS[month - 1]}", invoices.trap(euro(amount), "amount"),
+                     invoices.ib(account)])
+    write_delimited(invoices, rows, ";")
+    at = when(3, 5, 19, 42)
+    text = f"""Geachte,
+
+Als klant van Technova vraag ik u op grond van artikel 15 van de AVG om inzage in de
+persoonsgegevens die u over mij verwerkt, en om een kopie ervan.
+
+Naam: {s.p(nl.full)}
+Adres: {s.ad(nl.oneline)}
+Rijksregisternummer: {s.rrn(rrn)}
+GSM: {s.ph(mobile)}
+
+In de bijlage vindt u mijn facturen van 2023, met de rekening waarvan ik betaal.
+
+Met vriendelijke groet,
+{s.p(nl.full)}
+"""
+    request_nl = Message(
+        subject="Inzageverzoek persoonsgegevens (art. 15 AVG)",
+        sender_name=s.render(s.p(nl.full)), sender_address=s.render(s.em(nl.email)),
+        recipients=[Recipient(desk_name, s.render(s.em(desk)))],
+        body=s.render(text).replace("\n", "\r\n"), date=at, message_id=message_id(s, at, nl.email.split("@")[1]),
+        attachments=[Attachment("facturen_2023.csv", _target(invoices).read_bytes(), "text/csv")],
+    )
+    s.check()
+    samples = [s, invoices]
+
+    s = Sample(f"{top}/Postvak IN/00002")
+    fr = s.person("fr_BE", sex="F")
+    while fr.full.isascii():  # an accent in the name: the From header is an encoded word
+        fr = s.person("fr_BE", sex="F")
+    fr_rrn = synth.be_national_number(s.rng, fr.birth, "dotted")
+    form = member_sample(f"{s.path}/attachments/formulaire_acces.docx", scratch)
+    write_docx(
+        form,
+        header=["Technova - Formulaire de demande d'accès"],
+        footer=[f"Technova - {form.ad(co.oneline)}"],
+        body=[
+            "DEMANDE D'ACCÈS AUX DONNÉES PERSONNELLES (ARTICLE 15 RGPD)",
+            ("table", [["Nom", "Date de naissance", "Numéro de registre national"],
+                       [form.p(fr.full), form.dob(fmt_date(fr.birth, "dmy/")), form.rrn(fr_rrn)]]),
+            f"Adresse : {form.ad(fr.oneline)}",
+            f"Courriel : {form.em(fr.email)}",
+            f"Fait à {fr.city.split(' ', 1)[1]}, le 6 mars 2024.",
+        ],
+        comment_on=2, comment="Pièce d'identité vérifiée.", comment_author="Service clientèle",
+        title="Demande d'accès", compact=True,
+    )
+    at = when(3, 6, 11, 3)
+    text = f"""Madame, Monsieur,
+
+Je souhaite exercer mon droit d'accès (article 15 du RGPD) et recevoir une copie de toutes
+les données personnelles que Technova détient à mon sujet.
+
+Nom : {s.p(fr.full)}
+Date de naissance : {s.dob(fmt_date(fr.birth, 'dmy/'))}
+Numéro de registre national : {s.rrn(fr_rrn)}
+Adresse : {s.ad(fr.oneline)}
+
+Vous trouverez en annexe le formulaire complété.
+
+Cordialement,
+{s.p(fr.full)}
+"""
+    request_fr = Message(
+        subject="Demande d'accès à mes données (RGPD)",
+        sender_name=s.render(s.p(fr.full)), sender_address=s.render(s.em(fr.email)),
+        recipients=[Recipient(desk_name, s.render(s.em(desk)))],
+        body=s.render(text).replace("\n", "\r\n"), date=at, message_id=message_id(s, at, fr.email.split("@")[1]),
+        attachments=[Attachment("formulaire_acces.docx", _target(form).read_bytes(),
+                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document")],
+    )
+    s.check()
+    samples += [s, form]
+
+    # A sent item: no transport headers; the scanner reads From, To and Cc from its properties.
+    s = Sample(f"{top}/Verzonden items/00001")
+    s.used_names.add(nl.full)
+    colleague = s.person("nl_BE", domain=co.domain)
+    at = when(3, 12, 14, 20)
+    text = f"""Geachte {s.p(nl.full)},
+
+Wij hebben uw inzageverzoek van 5 maart goed ontvangen. Wij verwerken over u de volgende
+gegevens: uw naam, uw adres ({s.ad(nl.oneline)}), uw rijksregisternummer en de rekening
+{s.ib(account)} waarvan u uw facturen betaalt.
+
+Met vriendelijke groet,
+{s.p(colleague.full)}
+Privacyteam Technova
+"""
+    answer = Message(
+        subject="Re: Inzageverzoek persoonsgegevens (art. 15 AVG)",
+        sender_name=desk_name, sender_address=s.render(s.em(desk)),
+        recipients=[Recipient(s.render(s.p(nl.full)), s.render(s.em(nl.email))),
+                    Recipient(s.render(s.p(colleague.full)), s.render(s.em(colleague.email)), kind=2)],
+        body=s.render(text).replace("\n", "\r\n"), date=at, message_id=message_id(s, at, co.domain),
+        headers="",
+    )
+    s.check()
+    samples.append(s)
+
+    # A contact: each distinct text value is scanned once (name, e-mail display name and
+    # address, phones, company; given name and surname alone are no finding).
+    s = Sample(f"{top}/Contactpersonen/00001")
+    landline = synth.phone_be(s.rng, "spaced", "landline")
+    contact = Contact(s.render(s.p(nl.full)), email=s.render(s.em(nl.email)), phone=s.render(s.ph(landline)),
+                      mobile=s.render(s.ph(mobile)), company="Zonnewende NV")
+    s.render(f"{s.p(nl.full)} ({s.em(nl.email)})")  # PidLidEmail1DisplayName
+    s.render(f"{nl.first}\n{nl.last}\nZonnewende NV")
+    s.check()
+    samples.append(s)
+
+    data = build_pst({"Postvak IN": [request_nl, request_fr], "Verzonden items": [answer],
+                      "Contactpersonen": [contact]}, name="Archief 2023")
+    _pst_read_back(data, {part.path: part for part in samples}, top)
+    return data, samples
+
+
+def _pst_read_back(data: bytes, parts: dict[str, Sample], top: str) -> None:
+    """Read the store back with libpff as a scanner sees each item: a received mail's From,
+    To and Cc headers, a sent item's sender and recipient properties, then subject and
+    body, the attachments byte for byte; a contact's distinct text values."""
+    import pypff
+
+    store = pypff.file()
+    store.open_file_object(io.BytesIO(data))
+    try:
+        ipm = next(f for f in store.get_root_folder().sub_folders if f.name == "Top of Personal Folders")
+        seen = set()
+        for folder in ipm.sub_folders:
+            for index, item in enumerate(folder.sub_messages):
+                s = parts[f"{top}/{folder.name}/{index + 1:05d}"]
+                seen.add(s.path)
+                props = {e.entry_type: e.data_as_string for e in item.get_record_set(0).entries
+                         if e.value_type == 0x1F}
+                if props.get(0x001A) == "IPM.Contact":
+                    texts = list(dict.fromkeys(v for v in props.values() if v))
+                else:
+                    headers = email.message_from_string(item.transport_headers or "", policy=email.policy.default)
+                    if headers["From"]:
+                        texts = [str(headers[name]) for name in ("From", "To", "Cc") if headers[name]]
+                    else:
+                        table = item.recipients
+                        rows = [{e.entry_type: e.data_as_string for e in table.get_record_set(i).entries
+                                 if e.value_type == 0x1F} for i in range(table.number_of_record_sets)]
+                        texts = [f"{props[0x0C1A]} <{props[0x0C1F]}>"] + [f"{r[0x3001]} <{r[0x39FE]}>" for r in rows]
+                    texts += [item.subject, item.plain_text_body.decode("utf-8")]
+                    for k in range(item.number_of_attachments):
+                        attachment = item.get_attachment(k)
+                        member = parts[f"{s.path}/attachments/{attachment.long_filename}"]
+                        assert attachment.read_buffer(attachment.size) == _target(member).read_bytes()
+                        seen.add(member.path)
+                s.verify_extracted("\n".join(texts))
+        assert seen == set(parts), set(parts) - seen
+    finally:
+        store.close()
+
+
 def write_mail(scratch: Path) -> list[Sample]:
-    """mail/: two .eml files, an mbox, a zip archive and a Maildir. Returns the Samples of all
-    parts."""
+    """mail/: two .eml files, an mbox, an Outlook .msg and .pst, a zip archive and a Maildir.
+    Returns the Samples of all parts."""
     samples = []
     for path, build in (("mail/inzageverzoek.eml", mail_inzageverzoek),
                         ("mail/demande_acces.eml", mail_demande_acces),
                         ("mail/privacy_inbox.mbox", mail_privacy_inbox),
-                        ("mail/klacht.msg", mail_outlook_msg)):
+                        ("mail/klacht.msg", mail_outlook_msg),
+                        ("mail/archief-2023.pst", mail_outlook_pst)):
         data, parts = build(path, scratch)
         target = OUT / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -2583,7 +2768,7 @@ anything else in sample_data/ is left alone.
 | `finance/` | Dutch invoice (.pdf, 2 pages), customer export (.csv) |
 | `crm/` | JSON API dump, XML customer record |
 | `logs/` | Web server access log, application log |
-| `mail/` | GDPR request threads as mail. `inzageverzoek.eml`: Dutch access request, text + HTML alternative, a CSV and a PDF attachment. `demande_acces.eml`: French access request from an older client, ISO-8859-1 quoted-printable body, sender and subject as RFC 2047 encoded words, a DOCX attachment. `privacy_inbox.mbox` (mboxrd): eight messages of a privacy desk, an erasure request (verzoek tot wissing) and a French access request by proxy, with CSV, PDF and DOCX attachments, a PNG ID scan (not read: no OCR) and a body line starting with `From ` (stored as `>From `). `archief.zip`: a copy of `inzageverzoek.eml`, `2023/klanten.csv` and `oud/export.zip`, a zip inside the zip. `Maildir/`: a privacy desk's Maildir, two read messages in `cur/` (a Dutch access request to a personnel file, and HR's answer with a CSV export) and an unread French access request in `new/` with a DOCX form; `tmp/` is empty (and not kept by git). `klacht.msg`: an Outlook message (a complaint and access request, a CSV attachment), written as an OLE compound file by `tests/fixtures/cfb.py` |
+| `mail/` | GDPR request threads as mail. `inzageverzoek.eml`: Dutch access request, text + HTML alternative, a CSV and a PDF attachment. `demande_acces.eml`: French access request from an older client, ISO-8859-1 quoted-printable body, sender and subject as RFC 2047 encoded words, a DOCX attachment. `privacy_inbox.mbox` (mboxrd): eight messages of a privacy desk, an erasure request (verzoek tot wissing) and a French access request by proxy, with CSV, PDF and DOCX attachments, a PNG ID scan (not read: no OCR) and a body line starting with `From ` (stored as `>From `). `archief.zip`: a copy of `inzageverzoek.eml`, `2023/klanten.csv` and `oud/export.zip`, a zip inside the zip. `Maildir/`: a privacy desk's Maildir, two read messages in `cur/` (a Dutch access request to a personnel file, and HR's answer with a CSV export) and an unread French access request in `new/` with a DOCX form; `tmp/` is empty (and not kept by git). `klacht.msg`: an Outlook message (a complaint and access request, a CSV attachment), written as an OLE compound file by `tests/fixtures/cfb.py`. `archief-2023.pst`: a privacy desk's Outlook store written by `tests/fixtures/pst.py`: in `Postvak IN` a Dutch access request with a CSV attachment and a French one with a DOCX form, in `Verzonden items` the desk's answer without transport headers (sender and recipients are only item properties), in `Contactpersonen` one contact |
 | `bad/` | Files that must fail cleanly: truncated PDF, password-protected PDF, a `.docx` that is not a zip, `kapot.eml` (binary junk, not a message), `bom.zip` (a 64 MiB member of zeros packed into a few bytes, refused before it is read, next to a CSV that is still scanned); and `unknown.bin`, which is skipped (not an error) |
 
 ## Ground truth
@@ -2605,6 +2790,13 @@ anything else in sample_data/ is left alone.
   `mail/archief.zip!/oud/export.zip!/klanten_2019.csv`. A Maildir message is a file of its
   own (`mail/Maildir/cur/1710232200.M2P100.mailhost:2,RS`), its attachments under
   `mail/Maildir/cur/1710232200.M2P100.mailhost:2,RS!/attachments/personeelsdossier_export.csv`.
+  An item of an Outlook store is listed under its folders and its number in the folder
+  (`mail/archief-2023.pst!/Top of Personal Folders/Postvak IN/00001`, attachments under
+  `…/00001/attachments/facturen_2023.csv`). A mail without transport headers (a sent item)
+  counts From, To and Cc as the scanner builds them from the item's sender and recipients
+  (`Name <address>`, each recipient once); a contact counts each distinct text value once
+  (its name, its e-mail address and the e-mail display name `Name (address)`, its phones;
+  a given name or surname alone is no finding).
   Header values are what the e-mail
   package shows (`str(message["From"])` under `email.policy.default`): display names decoded,
   e.g. `Sophie Peeters <sophie.peeters@voorbeeld.be>`, of which the name is a PERSON and the
@@ -2716,7 +2908,7 @@ def main() -> None:
     containers = sorted({re.sub(r"!/.*", "", s.path) for s in parts + bad_parts})
     for path in containers + ["bad/kapot.eml"]:
         size = (OUT / path).stat().st_size
-        assert size < MAX_FILE_SIZE, (path, size)
+        assert size < (MAX_PST_SIZE if path.endswith(".pst") else MAX_FILE_SIZE), (path, size)
     samples += parts + bad_parts
     errors += bad_errors
     _check_traps(samples)

@@ -53,6 +53,8 @@ _FORMATS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 _BY_SUFFIX: dict[str, _Lazy] = {s: _Lazy(module, fn, lib) for module, fn, lib, suffixes in _FORMATS for s in suffixes}
 # Formats named by the container that produced the Blob, not by a file name.
 _BY_KIND: dict[str, _Lazy] = {kind: _Lazy("mail", "extract_eml", "email") for kind in ("message", "mail-file")}
+# A PST item that is not an e-mail (a contact, an appointment), as extract_pst writes it.
+_BY_KIND["pst-item"] = _Lazy("outlook", "extract_pst_item", "libpff")
 # The suffixes piiscan reads.
 EXTRACTORS = frozenset(_BY_SUFFIX)
 

@@ -233,11 +233,11 @@ def _pst_item(get_item, path: str) -> list[Blob | ErrorRecord]:
             for tag, value in record.items():
                 if isinstance(value, str) and tag not in _NOT_CONTENT:
                     if tag == _SUBJECT_TAG and value.startswith("\x01"):
-                        value = value[2:]  # "\x01" and the length of a prefix such as "RE: " ([MS-PST] 2.5.3.1.1)
+                        value = value[2:]  # stored as "\x01", the length of a prefix ("RE: "), the subject
                     if value.strip():
                         values.setdefault(value)
-        text = json.dumps({"part": part, "values": list(values)}, ensure_ascii=False)
-        blobs: list[Blob | ErrorRecord] = [_item_blob(path, text.encode("utf-8"), "pst-item")]
+        text = json.dumps({"part": part, "values": list(values)})
+        blobs: list[Blob | ErrorRecord] = [_item_blob(path, text.encode("ascii"), "pst-item")]
         seen: dict[str, int] = {}
         for name, data in _pst_attachments(item):
             # Named and numbered like the attachments of an e-mail (mail._unique).
@@ -252,7 +252,7 @@ def extract_pst_item(blob: Blob) -> Iterator[Segment]:
     """A PST item that is not an e-mail (blob kind "pst-item"), as extract_pst wrote it: each
     of its text values as a segment of its part ("contact", "appointment", ...)."""
     with blob.open() as stream:
-        item = json.loads(stream.read().decode("utf-8"))
+        item = json.load(stream)
     for value in item["values"]:
         yield Segment(value, Location(part=item["part"]))
 
@@ -359,7 +359,8 @@ def _pst_attachments(item) -> Iterator[tuple[str, bytes]]:
         data = attachment.read_buffer(size) if size else b""
         name = getattr(attachment, "long_filename", None)
         if not name:
-            properties = _properties(attachment.get_record_set(i) for i in range(attachment.number_of_record_sets))
+            records = [attachment.get_record_set(i) for i in range(attachment.number_of_record_sets)]
+            properties = _properties(records)
             name = next(filter(None, (properties.get(t) for t in _PST_ATTACH_NAMES)), None)
         yield str(name or f"attachment-{index + 1}"), data
 
