@@ -165,5 +165,14 @@ def entities() -> None:
         click.echo(f"{rule.entity:<22} {rule.id:<22} {rule.source}")
 
 
+def _register_commands() -> None:
+    # Imported here, not at the top: redact imports this module for its option parsing.
+    from piiscan.redact.command import redact
+
+    main.add_command(redact)
+
+
+_register_commands()
+
 if __name__ == "__main__":
     main()

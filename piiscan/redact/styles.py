@@ -13,7 +13,6 @@ same hashes and pseudonyms.
 from __future__ import annotations
 
 from piiscan.privacy import keyed_hash, mask
-from piiscan.redact.pseudonyms import pseudonym
 
 STYLES = ("label", "mask", "hash", "pseudonym")
 
@@ -41,4 +40,6 @@ class Replacer:
             return mask(entity_type, value)
         if self.style == "hash":
             return f"[{entity_type}:{keyed_hash(self.key, entity_type, canonical)[:12]}]"
+        from piiscan.redact.pseudonyms import pseudonym  # synth and the lexicons: only when asked for
+
         return pseudonym(self.key, entity_type, value, canonical)

@@ -9,7 +9,7 @@ Replacing the spans is presidio-anonymizer's job (custom operators call our Repl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
@@ -38,24 +38,31 @@ class TextRedaction:
         self.replacer = replacer
         self._engine = AnonymizerEngine()
 
-    def findings(self, text: str, context: str = "") -> list[Finding]:
-        """The findings in one piece of text, offsets into it."""
+    def findings(self, text: str, context: str = "", before: str = "") -> list[Finding]:
+        """The findings in one piece of text, offsets into it. `before` is the text that
+        precedes the piece (the end of the previous piece of a long file): it gives context
+        words, and nothing in it is reported."""
         if not text.strip():
             return []
-        return self.detector.findings("", [Segment(text, context=context)])
+        segment = Segment(before + text, context=context, overlap=len(before))
+        found = self.detector.findings("", [segment])
+        if before:
+            shift = len(before)
+            found = [replace(f, start=f.start - shift, end=f.end - shift) for f in found]
+        return found
 
-    def replacements(self, text: str, context: str = "") -> list[Replacement]:
+    def replacements(self, text: str, context: str = "", before: str = "") -> list[Replacement]:
         """What `apply` would replace, without changing the text (for formats that place the
         replacements themselves, such as PDF pages)."""
         return [
             Replacement(f.entity_type, f.start, f.end, f.value, f.canonical,
                         self.replacer(f.entity_type, f.value, f.canonical), f.score)
-            for f in self.findings(text, context)
+            for f in self.findings(text, context, before)
         ]
 
-    def apply(self, text: str, context: str = "") -> tuple[str, list[Replacement]]:
+    def apply(self, text: str, context: str = "", before: str = "") -> tuple[str, list[Replacement]]:
         """The text with every finding replaced, and the replacements made."""
-        replacements = self.replacements(text, context)
+        replacements = self.replacements(text, context, before)
         if not replacements:
             return text, []
         by_value = {(r.entity_type, r.value): r.replacement for r in replacements}

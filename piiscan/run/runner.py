@@ -49,3 +49,15 @@ def run(blobs: Iterable[Blob], settings: Settings, detector: Detector | None = N
     with ScanPool(scan, settings.workers, settings.timeout) as pool:
         yield from pool.map(blobs)
 
+
+
+def run_redaction(tasks: Iterable, settings: Settings, job: Callable) -> Iterator:
+    """`job` (piiscan.redact.job.redact_file with its settings bound) for every task, in this
+    process or on the pool like a scan; a task that times out or kills its worker comes back
+    as a FileResult with the error."""
+    if settings.workers <= 1 and not settings.timeout:
+        for task in tasks:
+            yield job(task)
+        return
+    with ScanPool(job, settings.workers, settings.timeout) as pool:
+        yield from pool.map(tasks)
