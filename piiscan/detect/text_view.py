@@ -131,6 +131,7 @@ class TextView:
             offset += len(segment.text) + len(SEPARATOR)
         self.text = SEPARATOR.join(parts)
         self._starts = starts
+        self._only = Span(0, 0, len(self.text), segments[0].context) if len(segments) == 1 else None
         self._lower: str | None = None
         self._capitalised: list[tuple[int, str]] | None = None
         # Column headers are context a keyword pre-check in the text cannot see: no such
@@ -201,6 +202,8 @@ class TextView:
                 yield Span(index, start, start + len(segment.text), segment.context)
 
     def span_at(self, offset: int) -> Span:
+        if self._only is not None:
+            return self._only  # one segment (a text file's piece): asked once per finding
         index = bisect_right(self._starts, offset) - 1
         start = self._starts[index]
         segment = self.segments[index]
