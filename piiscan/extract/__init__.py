@@ -52,9 +52,13 @@ _FORMATS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 _BY_SUFFIX: dict[str, _Lazy] = {s: _Lazy(module, fn, lib) for module, fn, lib, suffixes in _FORMATS for s in suffixes}
 # Formats named by the container that produced the Blob, not by a file name.
-_BY_KIND: dict[str, _Lazy] = {kind: _Lazy("mail", "extract_eml", "email") for kind in ("message", "mail-file")}
-# A PST item that is not an e-mail (a contact, an appointment), as extract_pst writes it.
-_BY_KIND["pst-item"] = _Lazy("outlook", "extract_pst_item", "libpff")
+_BY_KIND: dict[str, _Lazy] = {
+    "message": _Lazy("mail", "extract_eml", "email"),  # a message inside an mbox
+    "mail-file": _Lazy("mail", "extract_eml", "email"),  # a Maildir file
+    "mbox": _Lazy("mail", "extract_mbox", "mailbox"),  # an mbox named "Inbox", found by its content
+    # A PST item that is not an e-mail (a contact, an appointment), as extract_pst writes it.
+    "pst-item": _Lazy("outlook", "extract_pst_item", "libpff"),
+}
 # The suffixes piiscan reads.
 EXTRACTORS = frozenset(_BY_SUFFIX)
 

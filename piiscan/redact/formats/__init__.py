@@ -54,7 +54,7 @@ _MODULES: dict[str, str] = {
     ".zip": "archive", ".tar": "archive", ".tgz": "archive", ".gz": "archive", ".bz2": "archive", ".xz": "archive",
 }
 # Blobs named by their container, not their suffix (a message inside an mbox).
-_KINDS: dict[str, str] = {"message": "mail", "mail-file": "mail"}
+_KINDS: dict[str, str] = {"message": "mail", "mail-file": "mail", "mbox": "mail"}
 
 
 def format_module(blob: Blob) -> ModuleType | None:
