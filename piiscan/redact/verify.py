@@ -25,6 +25,7 @@ from piiscan.run.worker import scan_blob
 from piiscan.sources.blob import memory_blob
 
 MAX_PROBLEMS = 5
+_WORDS = ("PERSON", "POSTAL_ADDRESS")
 _SEPARATORS = re.compile(r"[\s.\-/()]+")
 
 
@@ -47,7 +48,13 @@ def verify(copy: Blob, replacements: Iterable[Replacement], detector: Detector, 
         data = stream.read()
     texts = list(_raw_texts(module, data))
     for needle, entity_type in _needles(replacements):
-        if any(needle in text for text in texts):
+        if entity_type in _WORDS:
+            # A name is words: "Field" found as a name must not condemn "fields" elsewhere.
+            word = re.compile(rf"(?<![^\W_]){re.escape(needle)}(?![^\W_])")
+            found = any(word.search(text) for text in texts)
+        else:
+            found = any(needle in text for text in texts)
+        if found:
             problems.append(f"an original {entity_type} is still in the copy's raw content")
     return problems[:MAX_PROBLEMS]
 
@@ -78,7 +85,7 @@ def _needles(replacements: list[Replacement]) -> set[tuple[str, str]]:
         if len(value) < 4 or value == r.replacement:
             continue
         needles.add((value, r.entity_type))
-        if r.entity_type not in ("PERSON", "POSTAL_ADDRESS"):
+        if r.entity_type not in _WORDS:
             compact = _SEPARATORS.sub("", value)
             if len(compact) >= 6 and compact not in r.replacement:
                 needles.add((compact, r.entity_type))
