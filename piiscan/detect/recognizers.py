@@ -92,6 +92,9 @@ class PatternRuleRecognizer(DetectorRecognizer):
             gate_from = window_start - self.rule.context.before
             if gate.search(view.lower, gate_from if gate_from > 0 else 0, cluster_end + reach.after + self.rule.context.after) is None:
                 return
+        anchor = self.rule.anchor
+        if anchor is not None and anchor.search(view.text, max(window_start, 0), cluster_end) is None:
+            return
         if window_start < searched[0]:
             window_start = searched[0]
         window_end = cluster_end + reach.after

@@ -61,6 +61,10 @@ class Rule:
     # Optional finer test on the cluster's shape ("9999 99 99 99"): worked out once per
     # distinct shape, it keeps e.g. the KvK rule away from every cluster without 8 digits in a row.
     shapes: re.Pattern | None = None
+    # Optional test on the text itself, for what a shape cannot show: a cluster is searched
+    # only when this regex is found between its reach before and its end (a phone number
+    # starts with "0" or "+", which most numbers of its length do not).
+    anchor: re.Pattern | None = None
     combined: re.Pattern | None = None  # all patterns as one alternation: one pass per rule
     context: ContextRule = field(default_factory=ContextRule)
     raw: dict = field(default_factory=dict, compare=False, hash=False)
@@ -115,6 +119,7 @@ def _rule(spec: dict[str, Any], path: Path) -> Rule:
         reach=Reach(**(spec.get("reach") or {})),
         digits=tuple(int(d) for d in spec.get("digits", (1, 64))),
         shapes=re.compile(spec["shapes"]) if spec.get("shapes") else None,
+        anchor=re.compile(spec["anchor"]) if spec.get("anchor") else None,
         combined=_combine(patterns),
         context=_context(spec.get("context"), path),
         raw=spec,
