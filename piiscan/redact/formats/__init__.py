@@ -45,7 +45,8 @@ class RedactedCopy:
 # suffix -> module under piiscan.redact.formats
 _MODULES: dict[str, str] = {
     **dict.fromkeys((".txt", ".text", ".md", ".log", ".json", ".jsonl", ".ndjson", ".xml", ".yaml", ".yml",
-                     ".sql", ".ini", ".cfg", ".conf", ".vcf", ".ics", ".ldif", ".html", ".htm"), "text"),
+                     ".sql", ".ini", ".cfg", ".conf", ".vcf", ".ics", ".ldif"), "text"),
+    ".html": "html", ".htm": "html",
     ".csv": "tabular", ".tsv": "tabular",
     ".docx": "docx",
     ".xlsx": "xlsx", ".xlsm": "xlsx",

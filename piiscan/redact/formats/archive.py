@@ -12,255 +12,32 @@ MAX_MEMBER_BYTES or inflating more than MAX_RATIO times, a container unpacking t
 MAX_TOTAL_BYTES, or nesting deeper than MAX_DEPTH stops the redaction with an
 ExtractionError; a redacted copy of a bomb is never inflated.
 
-`redact_member` is also how the mail redactor hands its attachments (and an mbox its
-messages) to their format modules, so both containers share one set of limits and rules.
-
-A value found anywhere in a container is replaced everywhere in it (`file_wide`): a name the
-detector recognises in one member's context ("Mevrouw Peeters" in a letter) is also replaced
-where nothing marks it as a name (a CSV cell in another member), since the copy is verified as
-one file and a value left anywhere would give it away.
+Members go to their format modules through container.redact_member, as a message's
+attachments do (container.py: the shared limits, and why a value found anywhere in the
+archive is replaced everywhere in it).
 """
 
 from __future__ import annotations
 
 import bz2
-import contextvars
 import copy as copy_module
-import dataclasses
-import functools
 import gzip
 import io
 import lzma
-import re
 import struct
 import tarfile
 import warnings
 import zipfile
 import zlib
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Iterator
 
 from piiscan.extract import _short
 from piiscan.extract import archive as scan_archive  # the scan's limits, read at call time
-from piiscan.model import Blob, ExtractionError, Finding, member_path
-from piiscan.redact.formats import LogEntry, RedactedCopy, format_module
+from piiscan.model import Blob, ExtractionError, member_path
+from piiscan.redact.formats import LogEntry, RedactedCopy
+from piiscan.redact.formats.container import charge, display_name, file_wide, limits_scope, member_raw_texts, redact_member
 from piiscan.redact.text import TextRedaction
-from piiscan.run import worker
 from piiscan.sources.blob import memory_blob
-
-# ---------------------------------------------------------------------------------------------
-# Members of any container (archive, mail, mbox): the registry, the limits, the log paths.
-
-# Errors that mean "this input is a bomb": they end the whole redaction. Any other failure of
-# a member's redactor only leaves that member unredacted (and listed).
-_LIMIT_KINDS = frozenset({"too_large", "too_deep"})
-
-# Nesting depth of the member being redacted, and the bytes the whole top-level file may still
-# unpack to. Context variables, because the recursion goes through other modules' `redact`
-# (zip -> mail -> zip), whose signature carries no depth.
-_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("redact_depth", default=0)
-_BUDGET: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("redact_budget", default=None)
-
-_IMAGE_SUFFIXES = frozenset((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic", ".svg", ".ico"))
-
-
-@contextmanager
-def limits_scope(fresh: bool = False) -> Iterator[None]:
-    """Opens the size budget for one top-level file (or one pass over it, `fresh`); nested
-    calls share their caller's."""
-    if _BUDGET.get() is not None and not fresh:
-        yield
-        return
-    token = _BUDGET.set([worker.MAX_TOTAL_BYTES])
-    try:
-        yield
-    finally:
-        _BUDGET.reset(token)
-
-
-def _charge(size: int, where: str) -> None:
-    budget = _BUDGET.get()
-    if budget is None:
-        return
-    budget[0] -= size
-    if budget[0] < 0:
-        raise ExtractionError("too_large", f"{where}: container unpacks to more than {worker.MAX_TOTAL_BYTES} bytes")
-
-
-# Values shorter than this are not searched for beyond where the detector found them (the
-# verification does not look for them either): "Jan" stays in "Jan." for January.
-MIN_SWEPT = 4
-
-
-class FileWideRedaction(TextRedaction):
-    """The redaction a container hands to its members' modules: the detector's findings,
-    plus every value already found in the same file, wherever else it occurs in the text
-    (whole words only, same replacement). Every format module goes through `findings`
-    (via `replacements` and `apply`), so a DOCX or CSV member is swept like a mail header."""
-
-    def __init__(self, base: TextRedaction, known: dict[str, Finding] | None = None, sweep: bool = False):
-        super().__init__(base.detector, base.replacer)
-        self.base = base
-        self.known: dict[str, Finding] = dict(known or {})
-        self._pattern = _values_pattern(self.known) if sweep else None
-
-    def sweeping(self) -> FileWideRedaction:
-        """A redaction that replaces every value this one has collected."""
-        return FileWideRedaction(self.base, self.known, sweep=True)
-
-    def findings(self, text: str, context: str = "", before: str = "") -> list[Finding]:
-        found = self.base.findings(text, context, before)
-        for finding in found:
-            if len(finding.value.strip()) >= MIN_SWEPT:
-                self.known.setdefault(finding.value, finding)
-        if self._pattern is None:
-            return found
-        swept = [
-            dataclasses.replace(self.known[m.group()], start=m.start(), end=m.end(), recognizer="file-wide")
-            for m in self._pattern.finditer(text)
-        ]
-        return _merge(found, swept)
-
-
-def _merge(found: list[Finding], swept: list[Finding]) -> list[Finding]:
-    """The detector's findings, plus the swept ones that overlap none of them."""
-    chosen = sorted(found, key=lambda f: f.start)
-    spans = [(f.start, f.end) for f in chosen]
-    for f in swept:
-        if all(f.end <= start or f.start >= end for start, end in spans):
-            chosen.append(f)
-    return sorted(chosen, key=lambda f: f.start)
-
-
-def _values_pattern(known: dict[str, Finding]):
-    """One regular expression for all the values, as a trie ("Sophie (?:Peeters|Maes)"), so
-    a file with thousands of values is searched in one pass of the regex engine. A value
-    starting or ending in a letter or digit matches only as whole words."""
-    tries: dict[bool, dict] = {True: {}, False: {}}
-    for value in known:
-        node = tries[bool(re.match(r"\w", value))]
-        for char in value:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    parts = [("(?<!\\w)" if word else "") + _trie(node, "") for word, node in tries.items() if node]
-    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
-
-
-def _trie(node: dict, last: str) -> str:
-    # A chain without branches is one literal (and no recursion per character of a long value).
-    chain = ""
-    while len(node) == 1 and "" not in node:
-        (last, node), = node.items()
-        chain += re.escape(last)
-    # Longer continuations first: the regex engine takes the first alternative that matches.
-    alternatives = [re.escape(char) + _trie(child, char) for char, child in sorted(node.items()) if char]
-    if "" in node:
-        alternatives.append("(?!\\w)" if re.match(r"\w", last) else "")
-    if len(alternatives) == 1:
-        return chain + alternatives[0]
-    return chain + "(?:" + "|".join(alternatives) + ")"
-
-
-def file_wide(redact_once: Callable[[Blob, TextRedaction], RedactedCopy]) -> Callable[[Blob, TextRedaction], RedactedCopy]:
-    """A container's `redact`, run so that a value found anywhere in the file is replaced
-    everywhere in it: a first pass collects the values (the members' modules find them), a
-    second redacts with all of them. A container inside one is redacted in its parent's
-    passes, with its parent's values."""
-
-    @functools.wraps(redact_once)
-    def redact(blob: Blob, redaction: TextRedaction) -> RedactedCopy:
-        if isinstance(redaction, FileWideRedaction):
-            with limits_scope():
-                return redact_once(blob, redaction)
-        collecting = FileWideRedaction(redaction)
-        with limits_scope(fresh=True):
-            first = redact_once(blob, collecting)
-        if not first.log:
-            return first
-        with limits_scope(fresh=True):
-            return redact_once(blob, collecting.sweeping())
-
-    return redact
-
-
-def join_member(prefix: str, child: str, sep: str = "!/") -> str:
-    """A member path inside a member: "mails/x.eml" + "attachments/a.pdf" ->
-    "mails/x.eml!/attachments/a.pdf", as the scan shows it. `sep` is "/" for a message of an
-    mbox, whose attachments continue its path ("00017/attachments/a.pdf")."""
-    return f"{prefix}{sep}{child}" if child else prefix
-
-
-def describe(name: str) -> str:
-    """What a member is, for a "not redacted" line ("image", ".dat file")."""
-    suffix = name[name.rfind("."):].lower() if "." in name else ""
-    if suffix in _IMAGE_SUFFIXES:
-        return "image"
-    return f"{suffix} file" if suffix else "file without a known format"
-
-
-def redact_member(child: Blob, redaction, member: str, *, sep: str = "!/", what: str | None = None) -> RedactedCopy:
-    """A container member redacted by its format module, its log and not-redacted lines
-    placed under `member`. A member no module redacts, or whose module fails, comes back as
-    it was and is listed in `not_redacted`, never passed off as clean. Limit errors (a bomb,
-    too deep) propagate and end the whole redaction."""
-    with child.open() as stream:
-        data = stream.read()
-    _charge(len(data), child.path)
-    module = format_module(child)
-    if module is None:
-        # An empty member holds nothing to redact; anything else must be looked at by a person.
-        listed = [f"{member}: {what or describe(child.name)} not redacted"] if data else []
-        return RedactedCopy(data, [], listed)
-    depth = _DEPTH.get() + 1
-    if depth > worker.MAX_DEPTH:
-        raise ExtractionError("too_deep", f"{child.path}: nested deeper than {worker.MAX_DEPTH} containers")
-    token = _DEPTH.set(depth)
-    try:
-        copy = module.redact(child, redaction)
-    except ExtractionError as exc:
-        if exc.kind in _LIMIT_KINDS:
-            raise
-        return RedactedCopy(data, [], [f"{member}: not redacted ({exc.kind}: {exc.message})"])
-    # Format libraries fed hostile bytes fail in every way; one member must not end the file.
-    except Exception as exc:  # noqa: BLE001
-        return RedactedCopy(data, [], [f"{member}: not redacted ({_short(exc)})"])
-    finally:
-        _DEPTH.reset(token)
-    log = [LogEntry(e.replacement, e.location, join_member(member, e.member, sep)) for e in copy.log]
-    listed = [f"{member}{sep}{line}" for line in copy.not_redacted]
-    return RedactedCopy(copy.data, log, listed)
-
-
-def member_raw_texts(name: str, data: bytes) -> Iterator[str]:
-    """A member's text for verification: its module's `raw_texts`, or its bytes decoded
-    when the module has none (or fails on them)."""
-    depth = _DEPTH.get() + 1
-    if depth > worker.MAX_DEPTH:
-        raise ExtractionError("too_deep", f"{name}: nested deeper than {worker.MAX_DEPTH} containers")
-    yield name
-    module = format_module(memory_blob(name, data))
-    reader = getattr(module, "raw_texts", None) if module is not None else None
-    texts: list[str] | None = None
-    if reader is not None:
-        token = _DEPTH.set(depth)
-        try:
-            texts = list(reader(data))
-        except ExtractionError as exc:
-            if exc.kind in _LIMIT_KINDS:
-                raise
-        except Exception:  # noqa: BLE001 - a reader that fails still leaves the bytes to search
-            pass
-        finally:
-            _DEPTH.reset(token)
-    if texts is None:
-        texts = [data.decode("utf-8", errors="replace")]
-    yield from texts
-
-
-def _display(name: str) -> str:
-    """A member name as the scan shows it (member_path's normalisation, without a container)."""
-    return member_path("", name)[2:]
-
 
 # ---------------------------------------------------------------------------------------------
 # Entry points.
@@ -343,7 +120,7 @@ def _redact_zip(blob: Blob, redaction) -> RedactedCopy:
         warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": kept, as in the original
         target.comment = source.comment
         for info in source.infolist():
-            name = _display(info.filename)
+            name = display_name(info.filename)
             where = member_path(blob.path, info.filename)
             if info.is_dir():
                 _copy_raw(source, target, info)
@@ -444,7 +221,7 @@ def _zip_texts(data: bytes) -> Iterator[str]:
                 continue
             _check_zip_member(info, info.filename)
             member = _read_zip_member(archive, info, info.filename)
-            _charge(len(member), info.filename)
+            charge(len(member), info.filename)
             yield from member_raw_texts(info.filename, member)
 
 
@@ -518,7 +295,7 @@ def _redact_tar(blob: Blob, redaction) -> RedactedCopy:
                 if not info.isfile():
                     target.addfile(info)  # directories, links, devices: names, copied as they are
                     continue
-                name = _display(info.name)
+                name = display_name(info.name)
                 where = member_path(blob.path, info.name)
                 if info.size > scan_archive.MAX_MEMBER_BYTES:
                     raise ExtractionError("too_large", f"{where}: {info.size} bytes")
@@ -555,7 +332,7 @@ def _tar_texts(data: bytes) -> Iterator[str]:
                 raise ExtractionError("too_large", f"{info.name}: {info.size} bytes")
             member = archive.extractfile(info)
             content = member.read(info.size) if member is not None else b""
-            _charge(len(content), info.name)
+            charge(len(content), info.name)
             yield from member_raw_texts(info.name, content)
 
 
@@ -594,7 +371,7 @@ def _redact_compressed(blob: Blob, redaction) -> RedactedCopy:
     inner_name = blob.name[: -len(blob.suffix)] or "_"
     where = member_path(blob.path, inner_name)
     data, _ = _decompress_bounded(original, where)
-    copy = redact_member(memory_blob(where, data), redaction, _display(inner_name))
+    copy = redact_member(memory_blob(where, data), redaction, display_name(inner_name))
     if copy.data == data:
         return RedactedCopy(original, copy.log, copy.not_redacted)
     out = io.BytesIO()

@@ -11,13 +11,13 @@ What is redacted, and where the log puts it (member "" is the message itself):
 - bodies: text/plain decoded with its charset, redacted, re-encoded with the same charset
   (utf-8 when a replacement does not fit it) and the same transfer encoding; text/html
   redacted in its text nodes, title, comments and attribute values (a mailto: href), the
-  markup untouched;
+  markup untouched (html_source.py);
 - attachments: through the format registry ("attachments/klanten.csv", named and numbered as
   the scan names them), and their file names (Content-Disposition filename, Content-Type
   name); a forwarded message/rfc822 part is walked as part of its message, as the scan does.
 
 Detection runs once per piece of text, on the text the scan sees. Through
-archive.file_wide, a value found anywhere in the file (the body, an attachment, another
+container.file_wide, a value found anywhere in the file (the body, an attachment, another
 message of the mbox) is also replaced wherever else it occurs in it: a name found in the
 body is replaced in an attachment's file name too.
 
@@ -43,14 +43,14 @@ from email.generator import BytesGenerator
 from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.utils import collapse_rfc2231_value, formataddr, getaddresses
-from html.parser import HTMLParser
 from typing import Callable, Iterable, Iterator
 
 from piiscan.extract import mail as scan_mail  # the scan's naming, numbering and header reading
-from piiscan.extract.html import _BLOCKS, _CELLS, _SKIPPED, html_to_text
+from piiscan.extract.html import html_to_text
 from piiscan.model import Blob, ExtractionError, Location, member_path
 from piiscan.redact.formats import LogEntry, RedactedCopy
-from piiscan.redact.formats.archive import file_wide, limits_scope, member_raw_texts, redact_member
+from piiscan.redact.formats.container import file_wide, limits_scope, member_raw_texts, redact_member
+from piiscan.redact.formats.html_source import HtmlSource
 from piiscan.redact.text import Replacement, TextRedaction
 from piiscan.sources.blob import memory_blob
 
@@ -208,9 +208,9 @@ class _MessageRedactor:
         if _PGP in text:
             self.not_redacted.append("body: PGP-encrypted text not redacted")
         if content_type == "text/html":
-            document = _HtmlDocument(text, codec)
+            document = HtmlSource(text, codec)
             if document.parse():
-                document.add_pieces(self)
+                document.add_pieces(self.add)
 
                 def finish() -> None:
                     if document.changed:
@@ -422,247 +422,6 @@ def _set_payload_bytes(part: Message, data: bytes, text: bool) -> None:
         # 8bit/binary: stored as the parser stores raw bytes, which BytesGenerator writes back.
         payload = data.decode("ascii", errors="surrogateescape")
     part.set_payload(payload)
-
-
-# ---------------------------------------------------------------------------------------------
-# HTML bodies: redacted in the source, node by node, so the markup stays as it was.
-
-# html.unescape's own pattern: one character reference.
-_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
-_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-# Attributes that hold layout, not text: left alone so the redactor never breaks a style.
-_LAYOUT_ATTRIBUTES = frozenset((
-    "style", "class", "id", "width", "height", "align", "valign", "bgcolor", "color", "border",
-    "cellpadding", "cellspacing", "dir", "lang", "face", "size", "type", "rel", "target",
-    "charset", "http-equiv", "name", "colspan", "rowspan", "span", "frame", "rules", "nowrap",
-))
-
-
-class _Run:
-    """A stretch of HTML source (a text node, an attribute value, a comment) and its decoded
-    text, each decoded character mapped to the source it came from."""
-
-    def __init__(self, source: str, start: int, end: int, decode: bool = True):
-        self.start, self.end = start, end
-        chars: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        position = start
-        matches = _CHARREF.finditer(source, start, end) if decode else ()
-        for match in matches:
-            self._plain(source, position, match.start(), chars)
-            for char in html.unescape(match.group()):
-                chars.append(char)
-                self.starts.append(match.start())
-                self.ends.append(match.end())
-            position = match.end()
-        self._plain(source, position, end, chars)
-        self.text = "".join(chars)
-
-    def _plain(self, source: str, start: int, end: int, chars: list[str]) -> None:
-        chars.extend(source[start:end])
-        self.starts.extend(range(start, end))
-        self.ends.extend(range(start + 1, end + 1))
-
-    def source_span(self, start: int, end: int) -> tuple[int, int]:
-        return self.starts[start], self.ends[end - 1]
-
-
-class _Events(HTMLParser):
-    """Records where every token starts; the source between two starts is the token."""
-
-    def __init__(self, source: str):
-        super().__init__(convert_charrefs=True)
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-        self.events: list[tuple[str, int, str, str]] = []  # kind, offset, tag, start-tag text
-
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
-
-    def handle_starttag(self, tag, attrs):
-        self.events.append(("start", self._offset(), tag, self.get_starttag_text() or ""))
-
-    def handle_startendtag(self, tag, attrs):
-        self.events.append(("startend", self._offset(), tag, self.get_starttag_text() or ""))
-
-    def handle_endtag(self, tag):
-        self.events.append(("end", self._offset(), tag, ""))
-
-    def handle_data(self, data):
-        self.events.append(("data", self._offset(), "", ""))
-
-    def handle_comment(self, data):
-        self.events.append(("comment", self._offset(), "", data))
-
-    def handle_decl(self, decl):
-        self.events.append(("other", self._offset(), "", ""))
-
-    handle_pi = unknown_decl = handle_decl
-
-
-class _HtmlDocument:
-    """An HTML body's pieces for the message redactor: the visible text (built as
-    piiscan.extract.html builds it, so detection sees what the scan sees), the title, each
-    attribute value and each comment; their replacements become edits of the source."""
-
-    def __init__(self, source: str, codec: str):
-        self.source = source
-        self.codec = codec
-        self.edits: list[tuple[int, int, str]] = []
-        self.events: list[tuple[str, int, int, str, str]] = []
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.edits)
-
-    def parse(self) -> bool:
-        parser = _Events(self.source)
-        try:
-            parser.feed(self.source)
-            parser.close()
-        except Exception:  # noqa: BLE001 - the stdlib parser on hostile markup: fall back to text
-            return False
-        ends = [offset for _, offset, _, _ in parser.events[1:]] + [len(self.source)]
-        self.events = [(kind, offset, end, tag, extra) for (kind, offset, tag, extra), end in zip(parser.events, ends)]
-        return True
-
-    def add_pieces(self, redactor: _MessageRedactor) -> None:
-        chars: list[str] = []
-        origin: list[tuple[_Run, int] | None] = []
-        skip = pre = 0
-        in_title = False
-        for kind, offset, end, tag, extra in self.events:
-            if kind in ("start", "startend"):
-                self._attributes(redactor, offset, extra)
-                if tag in _SKIPPED:
-                    skip += 1
-                elif tag == "title":
-                    in_title = True
-                elif tag == "pre":
-                    pre += 1
-                if tag in _BLOCKS:
-                    chars.append("\n")
-                    origin.append(None)
-            if kind in ("end", "startend"):
-                if tag in _SKIPPED:
-                    skip = max(skip - 1, 0)
-                elif tag == "title":
-                    in_title = False
-                elif tag == "pre":
-                    pre = max(pre - 1, 0)
-                if tag in _BLOCKS or tag in _CELLS:
-                    chars.append("\n" if tag in _BLOCKS else "\t")
-                    origin.append(None)
-            elif kind == "data" and not skip:
-                run = _Run(self.source, offset, end)
-                if in_title:
-                    redactor.add(run.text, "title", self._run_writer(run, quote=False))
-                elif pre:
-                    chars.extend(run.text)
-                    origin.extend((run, i) for i in range(len(run.text)))
-                else:
-                    # Source line breaks are not visible breaks: whitespace runs read as one space.
-                    for match in re.finditer(r"\s+|\S+", run.text):
-                        if match.group().isspace():
-                            chars.append(" ")
-                            origin.append((run, match.start()))
-                        else:
-                            chars.extend(match.group())
-                            origin.extend((run, i) for i in range(match.start(), match.end()))
-            elif kind == "comment" and extra.strip():
-                start = offset + 4  # after "<!--"
-                if self.source.startswith("<!--", offset) and self.source.startswith(extra, start):
-                    run = _Run(self.source, start, start + len(extra), decode=False)
-                    redactor.add(run.text, "html-comment", self._run_writer(run, quote=False, escape=False))
-        text, origin = _tidy_mapped("".join(chars), origin)
-        if text.strip():
-            redactor.add(text, "body", lambda replacements: self._visible_edits(replacements, origin))
-
-    def _attributes(self, redactor: _MessageRedactor, offset: int, tag_text: str) -> None:
-        opening = re.match(r"<[^\s/>]*", tag_text)
-        if opening is None:
-            return
-        name_end = opening.end()
-        for match in _ATTRIBUTE.finditer(tag_text, name_end):
-            if match.group(1).lower() in _LAYOUT_ATTRIBUTES:
-                continue
-            group = next((g for g in (2, 3, 4) if match.group(g) is not None), None)
-            if group is None:
-                continue
-            run = _Run(self.source, offset + match.start(group), offset + match.end(group))
-            if not run.text.strip() or run.text.lower().startswith("cid:"):
-                continue  # a reference to an inline image part: an identifier, not text
-            redactor.add(run.text, "html-attribute", self._run_writer(run, quote=True, unquoted=group == 4))
-
-    def _encodable(self, text: str) -> str:
-        # A replacement the body's charset cannot hold is written as character references,
-        # which keeps the charset (and any <meta charset>) true.
-        try:
-            return text.encode(self.codec, errors="xmlcharrefreplace").decode(self.codec)
-        except (UnicodeError, LookupError):
-            return text
-
-    def _run_writer(self, run: _Run, quote: bool, escape: bool = True, unquoted: bool = False):
-        def write(replacements):
-            if unquoted:
-                # An unquoted value cannot take a space: the whole value is rewritten quoted.
-                new = html.escape(_substitute(run.text, replacements), quote=True)
-                self.edits.append((run.start, run.end, f'"{self._encodable(new)}"'))
-                return
-            for r in replacements:
-                start, end = run.source_span(r.start, r.end)
-                new = html.escape(r.replacement, quote=quote) if escape else r.replacement
-                self.edits.append((start, end, self._encodable(new)))
-        return write
-
-    def _visible_edits(self, replacements: list[Replacement], origin: list) -> None:
-        for r in replacements:
-            spans: dict[int, list] = {}  # run id -> [run, first, last] in the order met
-            for item in origin[r.start:r.end]:
-                if item is None:
-                    continue
-                run, index = item
-                span = spans.setdefault(id(run), [run, index, index])
-                span[2] = index
-            # The replacement goes where the value starts; the rest of a value that spans
-            # several nodes ("<b>Sophie</b> Peeters") is removed from the following ones.
-            for position, (run, first, last) in enumerate(spans.values()):
-                start, end = run.source_span(first, last + 1)
-                new = self._encodable(html.escape(r.replacement, quote=False)) if position == 0 else ""
-                self.edits.append((start, end, new))
-
-    def result(self) -> str:
-        out, position = [], 0
-        for start, end, new in sorted(self.edits, key=lambda e: (e[0], e[1])):
-            if start < position:  # overlapping edits of one source span: the first one holds
-                start = position
-                new = new if end > position else ""
-            out.append(self.source[position:start])
-            out.append(new)
-            position = max(position, end)
-        out.append(self.source[position:])
-        return "".join(out)
-
-
-def _tidy_mapped(text: str, origin: list) -> tuple[str, list]:
-    """piiscan.extract.html._tidy, keeping each character's origin."""
-    for pattern, replacement in ((re.compile(r"[ \t]*\n[ \t]*"), "\n"), (re.compile(r"\n{3,}"), "\n\n")):
-        chars: list[str] = []
-        mapped: list = []
-        position = 0
-        for match in pattern.finditer(text):
-            chars.append(text[position:match.start()])
-            mapped.extend(origin[position:match.start()])
-            chars.append(replacement)
-            mapped.extend([None] * len(replacement))
-            position = match.end()
-        chars.append(text[position:])
-        mapped.extend(origin[position:])
-        text, origin = "".join(chars), mapped
-    lead = len(text) - len(text.lstrip())
-    trail = len(text.rstrip())
-    return text[lead:trail], origin[lead:trail]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Text-like files (.txt, .log, .json, .xml, .html, ...): the copy differs from the original
+"""Text-like files (.txt, .log, .json, .xml, ...): the copy differs from the original
 only inside the findings. Encoding, byte-order mark and line endings are kept byte for byte,
 because the text is decoded and encoded again with the codec the scan detected, and a file
 that would not survive that round trip (bytes of two encodings mixed) is refused rather than
