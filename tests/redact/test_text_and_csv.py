@@ -145,3 +145,12 @@ def test_registry_knows_text_and_csv():
     assert format_module(memory_blob("a.log", b"")) is text
     assert format_module(memory_blob("a.TSV", b"")) is tabular
     assert format_module(memory_blob("foto.jpg", b"")) is None
+
+
+def test_a_value_found_once_is_replaced_wherever_else_it_stands(redaction):
+    # The label vouches for the name on line 1; on line 3 nothing does (an unknown given
+    # name), yet it is the same name in the same file and must not survive in the copy.
+    data = "Naam: Quintijn Vermaelen\nDossier besproken.\nGesprek met Quintijn Vermaelen gepland.\n"
+    copy = text.redact(memory_blob("notitie.txt", data.encode()), redaction)
+    assert copy.data.decode() == "Naam: [PERSON]\nDossier besproken.\nGesprek met [PERSON] gepland.\n"
+    assert [e.location.line for e in copy.log] == [1, 3]

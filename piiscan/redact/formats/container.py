@@ -157,17 +157,17 @@ def file_wide(redact_once: Callable[[Blob, TextRedaction], RedactedCopy]) -> Cal
     passes, with its parent's values."""
 
     @functools.wraps(redact_once)
-    def redact(blob: Blob, redaction: TextRedaction) -> RedactedCopy:
+    def redact(blob: Blob, redaction: TextRedaction, **options) -> RedactedCopy:
         if isinstance(redaction, FileWideRedaction):
             with limits_scope():
-                return redact_once(blob, redaction)
+                return redact_once(blob, redaction, **options)
         collecting = FileWideRedaction(redaction)
         with limits_scope(fresh=True):
-            first = redact_once(blob, collecting)
+            first = redact_once(blob, collecting, **options)
         if not first.log:
             return first
         with limits_scope(fresh=True):
-            return redact_once(blob, collecting.sweeping())
+            return redact_once(blob, collecting.sweeping(), **options)
 
     return redact
 

@@ -38,6 +38,7 @@ from piiscan.extract.docx import _METADATA, reject_ole  # the core properties th
 from piiscan.extract.tabular import looks_like_header
 from piiscan.model import Blob, Location
 from piiscan.redact.formats import LogEntry, RedactedCopy
+from piiscan.redact.formats.container import file_wide
 from piiscan.redact.text import Replacement, TextRedaction
 
 W_P, W_R, W_T = qn("w:p"), qn("w:r"), qn("w:t")
@@ -324,6 +325,7 @@ def _serialize(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+@file_wide  # a value found once is replaced wherever else it stands in the file
 def redact(blob: Blob, redaction: TextRedaction) -> RedactedCopy:
     with blob.open() as stream:
         reject_ole(stream)

@@ -16,6 +16,7 @@ from piiscan.extract.tabular import SNIFF_SIZE, column_letters, looks_like_heade
 from piiscan.extract.text import SAMPLE_SIZE, detect_encoding
 from piiscan.model import Blob, ExtractionError, Location
 from piiscan.redact.formats import LogEntry, RedactedCopy
+from piiscan.redact.formats.container import file_wide
 from piiscan.redact.formats.text import raw_texts  # noqa: F401 - the same raw reading as text
 from piiscan.redact.text import TextRedaction
 
@@ -36,6 +37,7 @@ class _Recorder:
         return line
 
 
+@file_wide  # a value found once is replaced wherever else it stands in the file
 def redact(blob: Blob, redaction: TextRedaction) -> RedactedCopy:
     with blob.open() as stream:
         data = stream.read()

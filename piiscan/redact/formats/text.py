@@ -16,9 +16,11 @@ from typing import Iterator
 from piiscan.extract.text import CHUNK_SIZE, OVERLAP_CHARS, SAMPLE_SIZE, _cut, detect_encoding
 from piiscan.model import Blob, ExtractionError, Location
 from piiscan.redact.formats import LogEntry, RedactedCopy
+from piiscan.redact.formats.container import file_wide
 from piiscan.redact.text import TextRedaction
 
 
+@file_wide  # a value found once is replaced wherever else it stands in the file
 def redact(blob: Blob, redaction: TextRedaction) -> RedactedCopy:
     with blob.open() as stream:
         data = stream.read()

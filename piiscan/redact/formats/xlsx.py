@@ -36,6 +36,7 @@ from piiscan.extract.docx import reject_ole
 from piiscan.extract.xlsx import extract_xlsx
 from piiscan.model import Blob, Location, Segment
 from piiscan.redact.formats import LogEntry, RedactedCopy
+from piiscan.redact.formats.container import file_wide
 from piiscan.redact.formats.docx import located, name_field, not_redacted_parts, uri_field, zip_xml_texts
 from piiscan.redact.text import Replacement, TextRedaction
 
@@ -240,6 +241,7 @@ def _properties(r: _Redactor, workbook) -> None:
             prop.value = r.text(prop.value, where, prop.name or "")
 
 
+@file_wide  # a value found once is replaced wherever else it stands in the file
 def redact(blob: Blob, redaction: TextRedaction, *, whole_columns: bool = False) -> RedactedCopy:
     """The redacted copy; `whole_columns`: replace every cell under a personal-data header."""
     segments = list(extract_xlsx(blob))
