@@ -130,8 +130,18 @@ def _log_record(path: str, entry, key: bytes) -> dict:
     return record
 
 
+def _private_folders(folder: Path) -> None:
+    """Create the folder and any missing parent as 0700 (mkdir's mode covers only the last)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+
+
 def _write_private(target: Path, data: bytes, force: bool) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _private_folders(target.parent)
     if target.exists() and not force:
         raise FileExistsError(target)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".piiscan-", suffix=".part")  # created 0600

@@ -22,7 +22,8 @@ BSN = synth.nl_bsn(RNG)
 def tree(tmp_path, monkeypatch):
     monkeypatch.setenv("PIISCAN_KEY_FILE", str(tmp_path / "key"))
     src = tmp_path / "share"
-    (src / "klanten").mkdir(parents=True)
+    (src / "klanten" / "2024").mkdir(parents=True)
+    (src / "klanten" / "2024" / "memo.txt").write_text(f"Terugbetaling op {IBAN}.\n")
     (src / "klanten" / "brief.txt").write_text(f"Beste,\nMijn IBAN is {IBAN} en mijn BSN: {BSN}.\nGroet\n")
     (src / "klanten" / "lijst.csv").write_text(f"naam;bsn\nSophie Peeters;{BSN}\n")
     (src / "leeg.txt").write_text("Vergadering verplaatst naar dinsdag.\n")
@@ -46,8 +47,7 @@ def test_copies_mirror_the_tree_and_originals_stay(tree, tmp_path):
     assert "foto.jpg" in result.stderr and "not redacted" in result.stderr
     assert result.exit_code == 3
     for path in out.rglob("*"):
-        if path.is_file():
-            assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.stat().st_mode) == (0o600 if path.is_file() else 0o700), path
 
 
 def test_log_holds_masked_values_only(tree, tmp_path):
