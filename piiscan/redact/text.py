@@ -10,6 +10,7 @@ Replacing the spans is presidio-anonymizer's job (custom operators call our Repl
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Iterable
 
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
@@ -73,3 +74,18 @@ class TextRedaction:
         results = [RecognizerResult(r.entity_type, r.start, r.end, r.score) for r in replacements]
         redacted = self._engine.anonymize(text=text, analyzer_results=results, operators=operators)
         return redacted.text, replacements
+
+
+def substitute(text: str, replacements: Iterable[Replacement]) -> str:
+    """The text with each replacement in place of its span, for formats that place the
+    replacements themselves (a mail header, an HTML attribute, a PDF string); a span that
+    overlaps one already replaced is skipped."""
+    out, position = [], 0
+    for r in sorted(replacements, key=lambda r: r.start):
+        if r.start < position:
+            continue
+        out.append(text[position:r.start])
+        out.append(r.replacement)
+        position = r.end
+    out.append(text[position:])
+    return "".join(out)

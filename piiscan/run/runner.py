@@ -42,12 +42,7 @@ def run(blobs: Iterable[Blob], settings: Settings, detector: Detector | None = N
         scan = partial(scan_blob, detector=detector)
     else:
         scan = partial(scan_to_records, detector=detector, key=key, include_values=settings.include_values)
-    if settings.workers <= 1 and not settings.timeout:
-        for blob in blobs:
-            yield scan(blob)
-        return
-    with ScanPool(scan, settings.workers, settings.timeout) as pool:
-        yield from pool.map(blobs)
+    yield from _execute(blobs, scan, settings)
 
 
 
@@ -55,9 +50,15 @@ def run_redaction(tasks: Iterable, settings: Settings, job: Callable) -> Iterato
     """`job` (piiscan.redact.job.redact_file with its settings bound) for every task, in this
     process or on the pool like a scan; a task that times out or kills its worker comes back
     as a FileResult with the error."""
+    yield from _execute(tasks, job, settings)
+
+
+def _execute(items: Iterable, job: Callable, settings: Settings) -> Iterator:
+    """`job` for every item: in this process for one worker without a time limit (in order),
+    else on the pool (in the order items finish)."""
     if settings.workers <= 1 and not settings.timeout:
-        for task in tasks:
-            yield job(task)
+        for item in items:
+            yield job(item)
         return
     with ScanPool(job, settings.workers, settings.timeout) as pool:
-        yield from pool.map(tasks)
+        yield from pool.map(items)

@@ -21,7 +21,7 @@ from typing import Iterator
 
 from piiscan.extract.html import _META_CHARSET, html_to_text
 from piiscan.extract.text import SAMPLE_SIZE, detect_encoding
-from piiscan.model import Blob, ExtractionError, Location
+from piiscan.model import Blob, Location
 from piiscan.redact.formats import LogEntry, RedactedCopy, text
 from piiscan.redact.formats.container import file_wide
 from piiscan.redact.formats.html_source import HtmlSource, Write
@@ -32,13 +32,7 @@ from piiscan.redact.text import TextRedaction
 def redact(blob: Blob, redaction: TextRedaction) -> RedactedCopy:
     with blob.open() as stream:
         data = stream.read()
-    codec = _codec(data)
-    try:
-        source = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise ExtractionError("corrupt", f"not valid {codec} throughout (mixed encodings): not redacted") from exc
-    if source.encode(codec) != data:
-        raise ExtractionError("corrupt", f"{codec} does not give the same bytes back: not redacted")
+    source, codec = text.decode_exactly(data, _codec(data))
     document = HtmlSource(source, codec)
     if not document.parse():
         return text.redact(blob, redaction)

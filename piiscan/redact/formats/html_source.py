@@ -35,10 +35,10 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
-from typing import Callable, Iterable
+from typing import Callable
 
 from piiscan.extract.html import _BLOCKS, _CELLS, _SKIPPED
-from piiscan.redact.text import Replacement
+from piiscan.redact.text import Replacement, substitute
 
 # write(replacements): applies one piece's replacements; add(text, part, write): detects in
 # one piece and calls `write` with what it found.
@@ -227,7 +227,7 @@ class HtmlSource:
         def write(replacements):
             if unquoted:
                 # An unquoted value cannot take a space: the whole value is rewritten quoted.
-                new = html.escape(_substitute(run.text, replacements), quote=True)
+                new = html.escape(substitute(run.text, replacements), quote=True)
                 self.edits.append((run.start, run.end, f'"{self._encodable(new)}"'))
                 return
             for r in replacements:
@@ -284,15 +284,3 @@ def _tidy_mapped(text: str, origin: list) -> tuple[str, list]:
     lead = len(text) - len(text.lstrip())
     trail = len(text.rstrip())
     return text[lead:trail], origin[lead:trail]
-
-
-def _substitute(text: str, replacements: Iterable[Replacement]) -> str:
-    """The text with each replacement in place of its span (for an unquoted attribute value,
-    rewritten whole)."""
-    out, position = [], 0
-    for r in sorted(replacements, key=lambda r: r.start):
-        out.append(text[position:r.start])
-        out.append(r.replacement)
-        position = r.end
-    out.append(text[position:])
-    return "".join(out)

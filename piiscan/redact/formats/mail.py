@@ -43,7 +43,7 @@ from email.generator import BytesGenerator
 from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.utils import collapse_rfc2231_value, formataddr, getaddresses
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from piiscan.extract import mail as scan_mail  # the scan's naming, numbering and header reading
 from piiscan.extract.html import html_to_text
@@ -51,7 +51,7 @@ from piiscan.model import Blob, ExtractionError, Location, member_path
 from piiscan.redact.formats import LogEntry, RedactedCopy
 from piiscan.redact.formats.container import file_wide, limits_scope, member_raw_texts, redact_member
 from piiscan.redact.formats.html_source import HtmlSource
-from piiscan.redact.text import Replacement, TextRedaction
+from piiscan.redact.text import Replacement, TextRedaction, substitute
 from piiscan.sources.blob import memory_blob
 
 _POLICY = email.policy.compat32  # as the scanner: raw header values, lenient with bad MIME
@@ -109,16 +109,6 @@ def raw_texts(data: bytes) -> Iterator[str]:
 
 # ---------------------------------------------------------------------------------------------
 # Text pieces.
-
-
-def _substitute(text: str, replacements: Iterable[Replacement]) -> str:
-    out, position = [], 0
-    for r in sorted(replacements, key=lambda r: r.start):
-        out.append(text[position:r.start])
-        out.append(r.replacement)
-        position = r.end
-    out.append(text[position:])
-    return "".join(out)
 
 
 def _detection_view(text: str) -> str:
@@ -196,7 +186,7 @@ class _MessageRedactor:
             value = getattr(part, attribute)
             if value and value.strip():
                 def write(replacements, attribute=attribute, value=value):
-                    setattr(part, attribute, _substitute(value, replacements))
+                    setattr(part, attribute, substitute(value, replacements))
                 self.add(value, attribute, write)
 
     # -- bodies ---------------------------------------------------------------------------
@@ -219,7 +209,7 @@ class _MessageRedactor:
                 self.finishers.append(finish)
                 return
             # Markup the parser gives up on is still redacted, as text.
-        self.add(text, "body", lambda replacements: _set_text(part, _substitute(text, replacements), codec, payload))
+        self.add(text, "body", lambda replacements: _set_text(part, substitute(text, replacements), codec, payload))
 
     # -- attachments ----------------------------------------------------------------------
 
@@ -241,7 +231,7 @@ class _MessageRedactor:
             value = _decoded(str(collapse_rfc2231_value(raw)), collapse=False)
 
             def write(replacements, header=header, param=param, value=value):
-                new = _substitute(value, replacements)
+                new = substitute(value, replacements)
                 part.set_param(param, new, header=header, charset=None if new.isascii() else "utf-8", replace=True)
 
             self.add(value, "filename", write, member)
@@ -295,7 +285,7 @@ def _header_value(text: str, name: str, charset: str):
 
 def _free_text_writer(changes: dict, index: int, name: str, raw: str, text: str):
     def write(replacements):
-        changes[index] = _header_value(_substitute(text, replacements), name, _header_charset(raw))
+        changes[index] = _header_value(substitute(text, replacements), name, _header_charset(raw))
     return write
 
 
@@ -338,7 +328,7 @@ def _address_writer(changes: dict, index: int, name: str, raw: str, text: str):
                 return [dataclasses.replace(r, replacement=written.get(r.value, r.replacement)) for r in replacements]
         # A group, a comment or a value that straddles name and address: replaced as text,
         # which removes it for certain though a strict parser may then see no address.
-        changes[index] = _header_value(_substitute(text, replacements), name, _header_charset(raw))
+        changes[index] = _header_value(substitute(text, replacements), name, _header_charset(raw))
         return None
 
     return write
@@ -549,5 +539,5 @@ def _redact_envelope(separator: bytes, redaction: TextRedaction) -> tuple[bytes,
     if not replacements:
         return separator, []
     # One word on the From_ line; a replacement with spaces would split it.
-    new = re.sub(r"\s+", "_", _substitute(sender, replacements)).encode("utf-8", errors="surrogateescape")
+    new = re.sub(r"\s+", "_", substitute(sender, replacements)).encode("utf-8", errors="surrogateescape")
     return separator[:match.start(1)] + new + separator[match.end(1):], replacements

@@ -20,7 +20,7 @@ import pikepdf
 
 from piiscan.model import Location
 from piiscan.redact.formats import LogEntry
-from piiscan.redact.text import Replacement, TextRedaction
+from piiscan.redact.text import Replacement, TextRedaction, substitute
 
 # Values shorter than this (without spaces) are not searched for elsewhere: "12" or "Jan"
 # would match everywhere.
@@ -90,18 +90,6 @@ def spans(redaction: TextRedaction, known: KnownValues, text: str, context: str 
     return sorted(found + known.find(text, found), key=lambda r: r.start)
 
 
-def _apply(text: str, found: list[Replacement]) -> str:
-    out, pos = [], 0
-    for r in found:
-        if r.start < pos:
-            continue  # overlaps the previous span, already replaced
-        out.append(text[pos:r.start])
-        out.append(r.replacement)
-        pos = r.end
-    out.append(text[pos:])
-    return "".join(out)
-
-
 def _readable(text: str) -> bool:
     # Binary strings (hashes, IDs) are not text; nothing in them to redact.
     return bool(text.strip()) and sum(not c.isprintable() and not c.isspace() for c in text) <= len(text) // 10
@@ -152,7 +140,7 @@ class DocumentRedactor:
         if not found:
             return None
         self.log.extend(LogEntry(r, location) for r in found)
-        return pikepdf.String(_apply(text, found))
+        return pikepdf.String(substitute(text, found))
 
     def _redact_keys(self, obj: pikepdf.Dictionary, keys: tuple[str, ...], location: Location,
                      context: str = "") -> bool:
@@ -183,7 +171,7 @@ class DocumentRedactor:
                 found = spans(self.redaction, self.known, text, key[1:].lower())
                 self.log.extend(LogEntry(r, location) for r in found)
                 if key in _INFO_KEPT:
-                    new_info[key] = pikepdf.String(_apply(text, found))
+                    new_info[key] = pikepdf.String(substitute(text, found))
         for obj in containers(self.pdf):
             metadata = obj.get("/Metadata") if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) else None
             if isinstance(metadata, pikepdf.Stream):

@@ -13,11 +13,10 @@ import io
 from typing import Iterator
 
 from piiscan.extract.tabular import SNIFF_SIZE, column_letters, looks_like_header, sniff_delimiter
-from piiscan.extract.text import SAMPLE_SIZE, detect_encoding
 from piiscan.model import Blob, ExtractionError, Location
 from piiscan.redact.formats import LogEntry, RedactedCopy
 from piiscan.redact.formats.container import file_wide
-from piiscan.redact.formats.text import raw_texts  # noqa: F401 - the same raw reading as text
+from piiscan.redact.formats.text import decode_exactly, raw_texts  # noqa: F401 - raw_texts: as text
 from piiscan.redact.text import TextRedaction
 
 
@@ -41,11 +40,7 @@ class _Recorder:
 def redact(blob: Blob, redaction: TextRedaction) -> RedactedCopy:
     with blob.open() as stream:
         data = stream.read()
-    codec, _ = detect_encoding(data[:SAMPLE_SIZE], complete=len(data) <= SAMPLE_SIZE)
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise ExtractionError("corrupt", f"not valid {codec} throughout: not redacted") from exc
+    text, codec = decode_exactly(data)
     delimiter = sniff_delimiter(text[:SNIFF_SIZE], "\t" if blob.suffix == ".tsv" else ",")
     lines = io.StringIO(text, newline="")
     recorder = _Recorder(iter(lines.readline, ""))

@@ -24,13 +24,7 @@ from piiscan.redact.text import TextRedaction
 def redact(blob: Blob, redaction: TextRedaction) -> RedactedCopy:
     with blob.open() as stream:
         data = stream.read()
-    codec, _ = detect_encoding(data[:SAMPLE_SIZE], complete=len(data) <= SAMPLE_SIZE)
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise ExtractionError("corrupt", f"not valid {codec} throughout (mixed encodings): not redacted") from exc
-    if text.encode(codec) != data:
-        raise ExtractionError("corrupt", f"{codec} does not give the same bytes back: not redacted")
+    text, codec = decode_exactly(data)
     copy = RedactedCopy(b"")
     parts: list[str] = []
     for offset, piece, context_before in _pieces(text):
@@ -47,6 +41,21 @@ def redact(blob: Blob, redaction: TextRedaction) -> RedactedCopy:
         # verification reads the copy back and would catch any damage.
         copy.data = "".join(parts).encode(codec, errors="replace")
     return copy
+
+
+def decode_exactly(data: bytes, codec: str | None = None) -> tuple[str, str]:
+    """(text, codec): the bytes decoded with the codec the scan uses (or `codec`), refused
+    unless encoding the text again gives the same bytes, so that a copy never differs from
+    its original outside the findings."""
+    if codec is None:
+        codec, _ = detect_encoding(data[:SAMPLE_SIZE], complete=len(data) <= SAMPLE_SIZE)
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ExtractionError("corrupt", f"not valid {codec} throughout (mixed encodings): not redacted") from exc
+    if text.encode(codec) != data:
+        raise ExtractionError("corrupt", f"{codec} does not give the same bytes back: not redacted")
+    return text, codec
 
 
 def _pieces(text: str) -> Iterator[tuple[int, str, str]]:
