@@ -1735,7 +1735,7 @@ def zip_bytes(members: list[tuple]) -> bytes:
 
 def png_scan(width: int = 96, height: int = 60) -> bytes:
     """A small greyscale PNG: the outline of an ID card with a photo box and grey bars where
-    the text was blacked out. No text at all (no OCR yet: an image gives no findings)."""
+    the text was blacked out. No text at all: OCR reads nothing on it, so it gives no findings."""
     import struct
     import zlib
 
@@ -2768,7 +2768,7 @@ anything else in sample_data/ is left alone.
 | `finance/` | Dutch invoice (.pdf, 2 pages), customer export (.csv) |
 | `crm/` | JSON API dump, XML customer record |
 | `logs/` | Web server access log, application log |
-| `mail/` | GDPR request threads as mail. `inzageverzoek.eml`: Dutch access request, text + HTML alternative, a CSV and a PDF attachment. `demande_acces.eml`: French access request from an older client, ISO-8859-1 quoted-printable body, sender and subject as RFC 2047 encoded words, a DOCX attachment. `privacy_inbox.mbox` (mboxrd): eight messages of a privacy desk, an erasure request (verzoek tot wissing) and a French access request by proxy, with CSV, PDF and DOCX attachments, a PNG ID scan (not read: no OCR) and a body line starting with `From ` (stored as `>From `). `archief.zip`: a copy of `inzageverzoek.eml`, `2023/klanten.csv` and `oud/export.zip`, a zip inside the zip. `Maildir/`: a privacy desk's Maildir, two read messages in `cur/` (a Dutch access request to a personnel file, and HR's answer with a CSV export) and an unread French access request in `new/` with a DOCX form; `tmp/` is empty (and not kept by git). `klacht.msg`: an Outlook message (a complaint and access request, a CSV attachment), written as an OLE compound file by `tests/fixtures/cfb.py`. `archief-2023.pst`: a privacy desk's Outlook store written by `tests/fixtures/pst.py`: in `Postvak IN` a Dutch access request with a CSV attachment and a French one with a DOCX form, in `Verzonden items` the desk's answer without transport headers (sender and recipients are only item properties), in `Contactpersonen` one contact |
+| `mail/` | GDPR request threads as mail. `inzageverzoek.eml`: Dutch access request, text + HTML alternative, a CSV and a PDF attachment. `demande_acces.eml`: French access request from an older client, ISO-8859-1 quoted-printable body, sender and subject as RFC 2047 encoded words, a DOCX attachment. `privacy_inbox.mbox` (mboxrd): eight messages of a privacy desk, an erasure request (verzoek tot wissing) and a French access request by proxy, with CSV, PDF and DOCX attachments, a PNG ID scan (OCR'd; its text is blacked out, so it gives no findings) and a body line starting with `From ` (stored as `>From `). `archief.zip`: a copy of `inzageverzoek.eml`, `2023/klanten.csv` and `oud/export.zip`, a zip inside the zip. `Maildir/`: a privacy desk's Maildir, two read messages in `cur/` (a Dutch access request to a personnel file, and HR's answer with a CSV export) and an unread French access request in `new/` with a DOCX form; `tmp/` is empty (and not kept by git). `klacht.msg`: an Outlook message (a complaint and access request, a CSV attachment), written as an OLE compound file by `tests/fixtures/cfb.py`. `archief-2023.pst`: a privacy desk's Outlook store written by `tests/fixtures/pst.py`: in `Postvak IN` a Dutch access request with a CSV attachment and a French one with a DOCX form, in `Verzonden items` the desk's answer without transport headers (sender and recipients are only item properties), in `Contactpersonen` one contact |
 | `bad/` | Files that must fail cleanly: truncated PDF, password-protected PDF, a `.docx` that is not a zip, `kapot.eml` (binary junk, not a message), `bom.zip` (a 64 MiB member of zeros packed into a few bytes, refused before it is read, next to a CSV that is still scanned); and `unknown.bin`, which is skipped (not an error) |
 
 ## Ground truth
@@ -2811,8 +2811,8 @@ anything else in sample_data/ is left alone.
   reference (OGM), a lone postcode.
 - `expected_errors.jsonl`: `{"path", "kind"}` for the files in `bad/` that must be reported
   as errors (`corrupt`, `encrypted`, or `too_large` for the zip bomb's member
-  `bad/bom.zip!/dump.sql`). `bad/unknown.bin` is not listed: it is skipped, and so is the PNG
-  attachment in the mbox.
+  `bad/bom.zip!/dump.sql`). `bad/unknown.bin` is not listed: it is skipped. The PNG
+  attachment in the mbox is OCR'd and gives no findings (its text is blacked out).
 
 The generator checks, before writing, that every expected value occurs exactly as often as
 it is listed, and after writing, that the file read back (PDF via pypdfium2, .docx via

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from piiscan.detect.addresses import AddressRecognizer
+from piiscan.detect.id_copy import IdCopyRecognizer
 from piiscan.detect.names import PersonRecognizer
 from piiscan.detect.recognizers import DetectorRecognizer, Hit, PatternRuleRecognizer
 from piiscan.detect.rules import Rule, load_allowlist, load_rules
@@ -67,6 +68,8 @@ def build_recognizers(rules: list[Rule], rules_dir: Path, allowlist: frozenset[s
             recognizers.append(PersonRecognizer(rule, rules_dir))
         elif rule.kind == "address":
             recognizers.append(AddressRecognizer(rule, rules_dir))
+        elif rule.kind == "id_copy":
+            recognizers.append(IdCopyRecognizer(rule))
         else:
             raise ValueError(f"{rule.source}: unknown recognizer kind {rule.kind!r}")
     return recognizers

@@ -110,7 +110,7 @@ _IMAGES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".
 def _why_not(blob: Blob) -> str:
     """Why a file gets no copy: it is never copied as if it were clean."""
     if blob.suffix in _IMAGES:
-        return "image: not redacted (no OCR yet), no copy written"
+        return "image: not redacted by this command (ID-document copies: piiscan redact-id), no copy written"
     if extractor_for(blob) is None:
         return "a format piiscan does not read, no copy written"
     return "a format piiscan reads but cannot redact yet, no copy written"
