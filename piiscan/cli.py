@@ -168,8 +168,10 @@ def entities() -> None:
 def _register_commands() -> None:
     # Imported here, not at the top: redact imports this module for its option parsing.
     from piiscan.redact.command import redact
+    from piiscan.redact.idcard_command import redact_id
 
     main.add_command(redact)
+    main.add_command(redact_id)
 
 
 _register_commands()
