@@ -1,0 +1,79 @@
+"""The signature on an ID-document view: where to mask it.
+
+Under a "Handtekening / Signature / Unterschrift" label (about nine label heights deep, a
+third of the document wide); without a readable label, under the portrait (0.45 portrait
+heights), where Belgian, Dutch and most ICAO layouts put it. Both areas stop at printed text
+(confident OCR lines of ordinary height) and at the MRZ, and grow over the scribbles OCR
+reports in them (low confidence, or a line much taller than print). A signature elsewhere,
+without a label, is not found.
+"""
+
+from __future__ import annotations
+
+import re
+
+from piiscan.redact.idcard_faces import clip_by_text
+from piiscan.redact.idcard_text import Box, char_box, plain, union
+
+_SIGNATURE_LABEL = re.compile(r"hand ?t[eo]k[eo]n|signat|unterschr|firma\b|podpis")
+
+
+def signature_areas(lines, skip: set[int], mrz_boxes: list[Box], portraits: list[Box], width: int, height: int) -> list[tuple[Box, str]]:
+    """(area, "label" or "layout") for each signature on a view `width` x `height`: under each
+    signature label, else under the first portrait; both stop at printed text and the MRZ,
+    and grow over the scribbles OCR reads there. `skip`: indices of the MRZ lines."""
+    out = []
+    printed = _printed(lines, skip)
+    scribbles = [line.box for i, line in enumerate(lines) if i not in skip and i not in printed]
+    stops = [lines[i].box for i in printed] + list(mrz_boxes)
+    for index, line in enumerate(lines):
+        if index in skip:
+            continue
+        text = plain(line.text)
+        match = _SIGNATURE_LABEL.search(text)
+        if not match:
+            continue
+        label = char_box(line.box, len(text), _phrase_start(text, match.start()), match.end(), margin=0)
+        h = line.box[3] - line.box[1]
+        if index not in printed:
+            h = min(h, 30.0)
+        area = (label[0] - h, label[3], label[0] + max(label[2] - label[0], width / 3), label[3] + max(9 * h, 0.2 * height))
+        core = (label[0], label[3] + 1, label[0] + 1, label[3] + 2)
+        out.append((_take_in(clip_by_text(area, core, [b for b in stops if b is not line.box]), scribbles), "label"))
+    if not out and portraits:
+        p = portraits[0]
+        top = p[3]
+        # a label line right under the portrait (a signature label OCR garbled) is stepped over
+        for b in stops:
+            if b[0] < p[2] and b[2] > p[0] and p[3] - 2 <= b[1] <= p[3] + 1.5 * (b[3] - b[1]):
+                top = max(top, b[3] + 2)
+        area = (p[0], top, p[2], top + 0.45 * (p[3] - p[1]))
+        out.append((_take_in(clip_by_text(area, (p[0], top, p[2], top + 1), stops), scribbles), "layout"))
+    return out
+
+
+def _printed(lines, skip) -> set[int]:
+    """Lines that read as print: confident, and not much taller than the usual line (a
+    signature OCR reads as "DAM" is tall)."""
+    heights = sorted(line.box[3] - line.box[1] for i, line in enumerate(lines) if i not in skip)
+    usual = heights[len(heights) // 2] if heights else 0
+    return {i for i, line in enumerate(lines)
+            if i not in skip and line.confidence >= 0.6 and line.box[3] - line.box[1] <= 1.8 * usual}
+
+
+def _take_in(area: Box, scribbles: list[Box]) -> Box:
+    """The area grown over the scribbles that start inside it."""
+    depth = area[3] - area[1]
+    inside = [b for b in scribbles if area[0] <= (b[0] + b[2]) / 2 <= area[2] and area[1] - 4 <= b[1] <= area[3]
+              and b[3] <= area[3] + 0.5 * depth]
+    if not inside:
+        return area
+    grown = union([area] + inside)
+    # never over printed text to the side: only as wide as the area itself
+    return (area[0], grown[1], area[2], grown[3])
+
+
+def _phrase_start(text: str, position: int) -> int:
+    """Where the label phrase holding `position` starts: after the previous wide gap, or 0."""
+    gap = text.rfind("  ", 0, position)
+    return gap + 2 if gap >= 0 else 0
