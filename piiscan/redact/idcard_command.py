@@ -158,5 +158,5 @@ def redact_id(paths, out_dir, purpose, recipient, date, keep_photo, non_id, forc
 
 def _file_record(result) -> dict:
     return {"record": "id_copy", "path": result.path, "output": result.output, "status": result.status,
-            "kind": result.kind, "review": result.review, "verified": result.output is not None,
+            "kind": result.kind, "review": result.review, "note": result.note or None, "verified": result.output is not None,
             "seconds": {k: round(v, 3) for k, v in result.timings.items()}}

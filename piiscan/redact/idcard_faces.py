@@ -96,14 +96,19 @@ def _agreed(found: list[list[tuple[Box, float]]]) -> list[Box]:
 
 
 def _holds_text(face: Box, text_boxes: list[Box]) -> bool:
-    """A quarter of the "face" or more is covered by a line of text: it is print."""
+    """Print, not a face: a line of text is centred inside it, or lines of text cover a
+    quarter of it."""
     area = (face[2] - face[0]) * (face[3] - face[1])
+    covered = 0.0
     for box in text_boxes:
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        if face[0] < cx < face[2] and face[1] < cy < face[3]:
+            return True
         w = min(face[2], box[2]) - max(face[0], box[0])
         h = min(face[3], box[3]) - max(face[1], box[1])
-        if w > 0 and h > 0 and w * h > 0.25 * area:
-            return True
-    return False
+        if w > 0 and h > 0:
+            covered += w * h
+    return covered > 0.25 * area
 
 
 def portrait_box(face: Box, size: tuple[int, int], text_boxes=()) -> Box:

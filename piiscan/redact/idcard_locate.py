@@ -173,7 +173,7 @@ def _locate_view(vt: ViewText, located: Located, values, national: str, detector
         for entity, value in values:
             target = alnum_index(value)[0]
             for start, end in approx_find(folded, target, _edits(len(target))):
-                numbers.append((entity, char_box(line.box, len(line.text), offsets[start], offsets[end - 1] + 1), "value", value))
+                numbers.append((entity, _part(line, offsets[start], offsets[end - 1] + 1), "value", value))
     if detector is not None:
         numbers.extend(_detector_numbers(lines, vt.mrz_lines, detector))
     numbers.extend(_label_numbers(lines, vt.mrz_lines, national))
@@ -185,6 +185,15 @@ def _locate_view(vt: ViewText, located: Located, values, national: str, detector
     for box, how in signature_areas(lines, vt.mrz_lines, [b.box for b in vt.blocks], [f.portrait for f in vt.faces], width, height):
         add("SIGNATURE", box, how)
     _fallbacks(vt, located, add, width, height, keep_photo, passport, numbers)
+
+
+def _part(line, start: int, end: int) -> Box:
+    """Where characters start..end of an OCR line stand; the whole line for text turned on
+    its side (its box says nothing about where along it a character is)."""
+    x0, y0, x1, y1 = line.box
+    if x1 - x0 <= y1 - y0:
+        return (x0 - 2, y0 - 2, x1 + 2, y1 + 2)
+    return char_box(line.box, len(line.text), start, end)
 
 
 def _edits(length: int) -> int:
@@ -221,7 +230,7 @@ def _detector_numbers(lines, skip: set[int], detector):
         k = max(j for j, s in enumerate(starts) if s <= span.start)
         line = lines[kept[k]]
         start, end = span.start - starts[k], min(span.end - starts[k], len(line.text))
-        out.append((span.entity_type, char_box(line.box, len(line.text), start, end), "detector", line.text[start:end]))
+        out.append((span.entity_type, _part(line, start, end), "detector", line.text[start:end]))
     return out
 
 
@@ -230,8 +239,8 @@ def _label_numbers(lines, skip: set[int], national: str):
     when it cannot be read: the label says what is there)."""
     out = []
     for index, line in enumerate(lines):
-        if index in skip:
-            continue
+        if index in skip or line.box[2] - line.box[0] <= line.box[3] - line.box[1]:
+            continue  # an MRZ line, or text turned on its side (no label layout to follow)
         text = plain(line.text)
         for pattern, entity in ((_DOCUMENT_LABEL, "ID_DOCUMENT_NUMBER"), (_NATIONAL_LABEL, national)):
             match = pattern.search(text)

@@ -4,7 +4,9 @@ Under a "Handtekening / Signature / Unterschrift" label (about nine label height
 third of the document wide); without a readable label, under the portrait (0.45 portrait
 heights), where Belgian, Dutch and most ICAO layouts put it. Both areas stop at printed text
 (confident OCR lines of ordinary height) and at the MRZ, and grow over the scribbles OCR
-reports in them (low confidence, or a line much taller than print). A signature elsewhere,
+reports in them (low confidence, or a line much taller than print) and, under a label, over
+whatever OCR reads right under it (a neat cursive signature reads like print). More than two
+lines naming a signature are running text (a passport's multilingual notes page), not labels. A signature elsewhere,
 without a label, is not found.
 """
 
@@ -16,6 +18,7 @@ from piiscan.redact.idcard_faces import clip_by_text
 from piiscan.redact.idcard_text import Box, char_box, plain, union
 
 _SIGNATURE_LABEL = re.compile(r"hand ?t[eo]k[eo]n|signat|unterschr|firma\b|podpis")
+MAX_LABELS = 2  # more lines naming a signature than this: running text, not labels
 
 
 def signature_areas(lines, skip: set[int], mrz_boxes: list[Box], portraits: list[Box], width: int, height: int) -> list[tuple[Box, str]]:
@@ -26,20 +29,29 @@ def signature_areas(lines, skip: set[int], mrz_boxes: list[Box], portraits: list
     printed = _printed(lines, skip)
     scribbles = [line.box for i, line in enumerate(lines) if i not in skip and i not in printed]
     stops = [lines[i].box for i in printed] + list(mrz_boxes)
-    for index, line in enumerate(lines):
-        if index in skip:
-            continue
+    labels = [i for i, line in enumerate(lines) if i not in skip and _SIGNATURE_LABEL.search(plain(line.text))
+              and line.box[2] - line.box[0] > line.box[3] - line.box[1]]  # level text, not a page turned on its side
+    if len(labels) > MAX_LABELS:
+        labels = []  # running text about signatures (a passport's notes page), not a field label
+    for index in labels:
+        line = lines[index]
         text = plain(line.text)
         match = _SIGNATURE_LABEL.search(text)
-        if not match:
-            continue
         label = char_box(line.box, len(text), _phrase_start(text, match.start()), match.end(), margin=0)
         h = line.box[3] - line.box[1]
         if index not in printed:
             h = min(h, 30.0)
-        area = (label[0] - h, label[3], label[0] + max(label[2] - label[0], width / 3), label[3] + max(9 * h, 0.2 * height))
-        core = (label[0], label[3] + 1, label[0] + 1, label[3] + 2)
-        out.append((_take_in(clip_by_text(area, core, [b for b in stops if b is not line.box]), scribbles), "label"))
+        below = line.box[3]
+        area = (label[0] - h, below, label[0] + max(label[2] - label[0], width / 3), below + max(9 * h, 0.2 * height))
+        core = (label[0], below + 1, label[0] + 1, below + 2)
+        # What stands right under the label is the signature, even when OCR reads it well
+        # (a neat cursive "Anna Maria Eriksson"): it does not stop the area, it is taken in.
+        first = [b for b in stops if b is not line.box and line.box[1] + 0.5 * h <= b[1] <= line.box[3] + 2.5 * h
+                 and b[0] < area[2] and b[2] > area[0] and b not in mrz_boxes
+                 and b[2] - b[0] <= 1.5 * (area[2] - area[0]) and b[3] - b[1] <= 3 * h]
+        own_stops = [b for b in stops if b is not line.box and b not in first]
+        taken = _take_in(clip_by_text(area, core, own_stops), scribbles)
+        out.append((union([taken] + first) if first else taken, "label"))
     if not out and portraits:
         p = portraits[0]
         top = p[3]
@@ -64,8 +76,8 @@ def _printed(lines, skip) -> set[int]:
 def _take_in(area: Box, scribbles: list[Box]) -> Box:
     """The area grown over the scribbles that start inside it."""
     depth = area[3] - area[1]
-    inside = [b for b in scribbles if area[0] <= (b[0] + b[2]) / 2 <= area[2] and area[1] - 4 <= b[1] <= area[3]
-              and b[3] <= area[3] + 0.5 * depth]
+    inside = [b for b in scribbles if area[0] <= (b[0] + b[2]) / 2 <= area[2]
+              and area[1] - 0.5 * (b[3] - b[1]) <= b[1] <= area[3] and b[3] <= area[3] + 0.5 * depth]
     if not inside:
         return area
     grown = union([area] + inside)

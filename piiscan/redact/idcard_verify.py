@@ -88,7 +88,8 @@ def verify_page(image, views, regions, secrets, readers, watermark: tuple[str, i
                 for entity, value in values:
                     for start, end in approx_find(folded, value, _edits(len(value))):
                         problems.append(f"{entity} still readable")
-                        box = char_box(line.box, len(line.text), offsets[start], offsets[end - 1] + 1, margin=1.0)
+                        box = (char_box(line.box, len(line.text), offsets[start], offsets[end - 1] + 1, margin=1.0)
+                               if line.box[2] - line.box[0] > height else line.box)  # text on its side: all of it
                         leaks.append((entity, view.to_page_quad(box)))
     if not kopie and not watermark_readable(image, watermark[0], watermark[1], readers):
         problems.append('the "KOPIE" watermark is not readable')
