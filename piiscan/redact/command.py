@@ -85,11 +85,7 @@ def redact(paths, out_dir, style, entities, min_score, force, only_changed, log_
     from piiscan.redact.job import Destination, RedactResult, RedactTask, redact_file
     from piiscan.redact.text import TextRedaction
 
-    out_dir = out_dir.resolve()
-    for path in paths:
-        root = Path(path).resolve()
-        if out_dir == root or root in out_dir.parents:
-            raise click.UsageError(f"--out {out_dir} lies inside the input {path}: choose a folder outside it")
+    out_dir = outside_inputs(paths, out_dir)
     settings = Settings(entities=_entities(entities), min_score=min_score, max_file_size=DEFAULT_MAX_FILE_SIZE,
                         workers=workers, timeout=timeout)
     try:
@@ -111,21 +107,40 @@ def redact(paths, out_dir, style, entities, min_score, force, only_changed, log_
 
         tasks = list(_tasks(paths, settings, report, RedactTask))
         job = partial(redact_file, redaction=redaction, destination=Destination(out_dir, force, only_changed), key=key)
-        with Progress(enabled=show_progress, total_files=len(tasks)) as bar:
-            for result in run_redaction(tasks, settings, job):
-                if isinstance(result, FileResult):  # the pool's answer for a timeout or a crash
-                    result = RedactResult(path=result.path, size=result.size, error=result.error)
-                bar.advance(result)
-                summary.add(result)
-                for record in result.log:
-                    log.write(json.dumps(record, ensure_ascii=False) + "\n")
-                for why in result.not_redacted:
-                    log.write(json.dumps({"record": "not_redacted", "path": result.path, "reason": why}, ensure_ascii=False) + "\n")
-                if result.error is not None:
-                    log.write(json.dumps(error_record(result.error), ensure_ascii=False) + "\n")
-                log.flush()
+
+        def records(result) -> list[dict]:
+            return [*result.log, *({"record": "not_redacted", "path": result.path, "reason": why} for why in result.not_redacted)]
+
+        run_and_log(tasks, settings, job, RedactResult, summary, log, show_progress, records)
     click.echo(summary.render(), err=True)
     sys.exit(EXIT_UNSAFE if summary.failed or summary.not_redacted else EXIT_OK)
+
+
+def outside_inputs(paths, out_dir: Path) -> Path:
+    """The output folder, resolved; a usage error when it lies inside an input (a later run
+    would read the copies as originals)."""
+    out_dir = out_dir.resolve()
+    for path in paths:
+        root = Path(path).resolve()
+        if out_dir == root or root in out_dir.parents:
+            raise click.UsageError(f"--out {out_dir} lies inside the input {path}: choose a folder outside it")
+    return out_dir
+
+
+def run_and_log(tasks, settings: Settings, job, result_type, summary, log, show_progress: bool, records) -> None:
+    """Run the tasks on the runner; for each result, as it comes: the progress bar, the
+    summary, its log records (`records(result)`), its error."""
+    with Progress(enabled=show_progress, total_files=len(tasks)) as bar:
+        for result in run_redaction(tasks, settings, job):
+            if isinstance(result, FileResult):  # the pool's answer for a timeout or a crash
+                result = result_type(path=result.path, size=result.size, error=result.error)
+            bar.advance(result)
+            summary.add(result)
+            for record in records(result):
+                log.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if result.error is not None:
+                log.write(json.dumps(error_record(result.error), ensure_ascii=False) + "\n")
+            log.flush()
 
 
 def _tasks(paths, settings: Settings, report, task):

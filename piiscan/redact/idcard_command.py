@@ -23,7 +23,6 @@ from piiscan.privacy import load_or_create_key
 from piiscan.report.output import open_output
 from piiscan.report.records import error_record
 from piiscan.run.pool import default_workers
-from piiscan.run.progress import Progress
 
 EXIT_OK, EXIT_REVIEW, EXIT_USAGE, EXIT_UNSAFE = 0, 1, 2, 3
 LOG_NAME = "piiscan-redact-id-log.jsonl"
@@ -110,19 +109,13 @@ def redact_id(paths, out_dir, purpose, recipient, date, keep_photo, non_id, forc
     """
     # OCR and OpenCV load in a second or two; other commands must not wait for them.
     from piiscan.detect.engine import Detector
-    from piiscan.redact.command import _tasks
+    from piiscan.redact.command import _tasks, outside_inputs, run_and_log
     from piiscan.redact.idcard import IdOptions, IdResult, redact_id_file
     from piiscan.redact.job import Destination, RedactTask
-    from piiscan.run.runner import run_redaction
-    from piiscan.run.worker import FileResult
 
     if not purpose.strip():
         raise click.UsageError("--purpose must say what the copy is for")
-    out_dir = out_dir.resolve()
-    for path in paths:
-        root = Path(path).resolve()
-        if out_dir == root or root in out_dir.parents:
-            raise click.UsageError(f"--out {out_dir} lies inside the input {path}: choose a folder outside it")
+    out_dir = outside_inputs(paths, out_dir)
     settings = Settings(max_file_size=DEFAULT_MAX_FILE_SIZE, workers=workers, timeout=timeout)
     detector = Detector(entities=ENTITIES)
     key = load_or_create_key()
@@ -140,18 +133,8 @@ def redact_id(paths, out_dir, purpose, recipient, date, keep_photo, non_id, forc
 
         tasks = list(_tasks(paths, settings, report, RedactTask))
         job = partial(redact_id_file, options=options, destination=Destination(out_dir, force), key=key, detector=detector)
-        with Progress(enabled=show_progress, total_files=len(tasks)) as bar:
-            for result in run_redaction(tasks, settings, job):
-                if isinstance(result, FileResult):  # the pool's answer for a timeout or a crash
-                    result = IdResult(path=result.path, size=result.size, error=result.error)
-                bar.advance(result)
-                summary.add(result)
-                for record in result.log:
-                    log.write(json.dumps(record, ensure_ascii=False) + "\n")
-                log.write(json.dumps(_file_record(result), ensure_ascii=False) + "\n")
-                if result.error is not None:
-                    log.write(json.dumps(error_record(result.error), ensure_ascii=False) + "\n")
-                log.flush()
+        run_and_log(tasks, settings, job, IdResult, summary, log, show_progress,
+                    lambda result: [*result.log, _file_record(result)])
     click.echo(summary.render(), err=True)
     sys.exit(summary.exit_code)
 
