@@ -38,6 +38,10 @@ class RedactSummary:
     not_redacted: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
+    def add_error(self, error: ErrorRecord) -> None:
+        self.counts["failed"] += 1
+        self.failed.append(f"{error.path}: {error.kind}: {error.message}")
+
     def add(self, result) -> None:
         self.counts[result.status if result.error is None else "failed"] += 1
         self.replaced.update(r["entity_type"] for r in result.log)
@@ -82,7 +86,7 @@ def redact(paths, out_dir, style, entities, min_score, force, only_changed, log_
     """
     from piiscan.cli import _entities  # the scan's parsing of --entities
     # The redactors and presidio-anonymizer load in a second; `piiscan scan` must not wait for them.
-    from piiscan.redact.job import Destination, RedactResult, RedactTask, redact_file
+    from piiscan.redact.job import Destination, RedactResult, redact_file
     from piiscan.redact.text import TextRedaction
 
     out_dir = outside_inputs(paths, out_dir)
@@ -94,25 +98,13 @@ def redact(paths, out_dir, style, entities, min_score, force, only_changed, log_
         raise click.UsageError(str(exc)) from exc
     key = load_or_create_key()
     redaction = TextRedaction(detector, Replacer(style, key))
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     summary = RedactSummary()
-    log_path = log_path or str(out_dir / LOG_NAME)
-    show_progress = sys.stderr.isatty() if progress is None else progress
-    with open_output(log_path) as log:
-        def report(item: Skip | ErrorRecord) -> None:
-            if isinstance(item, ErrorRecord):
-                summary.counts["failed"] += 1
-                summary.failed.append(f"{item.path}: {item.kind}: {item.message}")
-                log.write(json.dumps(error_record(item), ensure_ascii=False) + "\n")
+    job = partial(redact_file, redaction=redaction, destination=Destination(out_dir, force, only_changed), key=key)
 
-        tasks = list(_tasks(paths, settings, report, RedactTask))
-        job = partial(redact_file, redaction=redaction, destination=Destination(out_dir, force, only_changed), key=key)
+    def records(result) -> list[dict]:
+        return [*result.log, *({"record": "not_redacted", "path": result.path, "reason": why} for why in result.not_redacted)]
 
-        def records(result) -> list[dict]:
-            return [*result.log, *({"record": "not_redacted", "path": result.path, "reason": why} for why in result.not_redacted)]
-
-        run_and_log(tasks, settings, job, RedactResult, summary, log, show_progress, records)
-    click.echo(summary.render(), err=True)
+    run_copies(paths, settings, out_dir, log_path or str(out_dir / LOG_NAME), progress, job, RedactResult, summary, records)
     sys.exit(EXIT_UNSAFE if summary.failed or summary.not_redacted else EXIT_OK)
 
 
@@ -127,20 +119,38 @@ def outside_inputs(paths, out_dir: Path) -> Path:
     return out_dir
 
 
-def run_and_log(tasks, settings: Settings, job, result_type, summary, log, show_progress: bool, records) -> None:
-    """Run the tasks on the runner; for each result, as it comes: the progress bar, the
-    summary, its log records (`records(result)`), its error."""
-    with Progress(enabled=show_progress, total_files=len(tasks)) as bar:
-        for result in run_redaction(tasks, settings, job):
-            if isinstance(result, FileResult):  # the pool's answer for a timeout or a crash
-                result = result_type(path=result.path, size=result.size, error=result.error)
-            bar.advance(result)
-            summary.add(result)
-            for record in records(result):
-                log.write(json.dumps(record, ensure_ascii=False) + "\n")
-            if result.error is not None:
-                log.write(json.dumps(error_record(result.error), ensure_ascii=False) + "\n")
-            log.flush()
+def run_copies(paths, settings: Settings, out_dir: Path, log_path: str, progress: bool | None, job, result_type,
+               summary, records) -> None:
+    """What the copy commands (redact, redact-id) share: the private output folder, one task
+    per file, the runner, and for each result as it comes the progress bar, the summary
+    (`summary.add`, `summary.add_error` for files the walk could not read) and its log
+    records (`records(result)`, then its error); the summary on stderr at the end."""
+    from piiscan.redact.job import RedactTask
+
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    with open_output(log_path) as log:
+        def write(record: dict) -> None:
+            log.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+        def report(item: Skip | ErrorRecord) -> None:
+            if isinstance(item, ErrorRecord):
+                summary.add_error(item)
+                write(error_record(item))
+
+        tasks = list(_tasks(paths, settings, report, RedactTask))
+        with Progress(enabled=show_progress, total_files=len(tasks)) as bar:
+            for result in run_redaction(tasks, settings, job):
+                if isinstance(result, FileResult):  # the pool's answer for a timeout or a crash
+                    result = result_type(path=result.path, size=result.size, error=result.error)
+                bar.advance(result)
+                summary.add(result)
+                for record in records(result):
+                    write(record)
+                if result.error is not None:
+                    write(error_record(result.error))
+                log.flush()
+    click.echo(summary.render(), err=True)
 
 
 def _tasks(paths, settings: Settings, report, task):

@@ -8,7 +8,6 @@ summary on stderr. The work on one file is in idcard.py.
 from __future__ import annotations
 
 import datetime
-import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,10 +17,7 @@ from pathlib import Path
 import click
 
 from piiscan.config import DEFAULT_MAX_FILE_SIZE, Settings
-from piiscan.model import ErrorRecord, Skip
 from piiscan.privacy import load_or_create_key
-from piiscan.report.output import open_output
-from piiscan.report.records import error_record
 from piiscan.run.pool import default_workers
 
 EXIT_OK, EXIT_REVIEW, EXIT_USAGE, EXIT_UNSAFE = 0, 1, 2, 3
@@ -37,6 +33,10 @@ class IdSummary:
     kinds: Counter = field(default_factory=Counter)
     review: list[str] = field(default_factory=list)
     no_copy: list[str] = field(default_factory=list)
+
+    def add_error(self, error) -> None:
+        self.counts["failed"] += 1
+        self.no_copy.append(f"{error.path}: {error.kind}: {error.message}")
 
     def add(self, result) -> None:
         self.counts[result.status] += 1
@@ -109,9 +109,9 @@ def redact_id(paths, out_dir, purpose, recipient, date, keep_photo, non_id, forc
     """
     # OCR and OpenCV load in a second or two; other commands must not wait for them.
     from piiscan.detect.engine import Detector
-    from piiscan.redact.command import _tasks, outside_inputs, run_and_log
+    from piiscan.redact.command import outside_inputs, run_copies
     from piiscan.redact.idcard import IdOptions, IdResult, redact_id_file
-    from piiscan.redact.job import Destination, RedactTask
+    from piiscan.redact.job import Destination
 
     if not purpose.strip():
         raise click.UsageError("--purpose must say what the copy is for")
@@ -120,22 +120,10 @@ def redact_id(paths, out_dir, purpose, recipient, date, keep_photo, non_id, forc
     detector = Detector(entities=ENTITIES)
     key = load_or_create_key()
     options = IdOptions(purpose=purpose, recipient=recipient, date=date, keep_photo=keep_photo, non_id=non_id)
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     summary = IdSummary()
-    log_path = log_path or str(out_dir / LOG_NAME)
-    show_progress = sys.stderr.isatty() if progress is None else progress
-    with open_output(log_path) as log:
-        def report(item: Skip | ErrorRecord) -> None:
-            if isinstance(item, ErrorRecord):
-                summary.counts["failed"] += 1
-                summary.no_copy.append(f"{item.path}: {item.kind}: {item.message}")
-                log.write(json.dumps(error_record(item), ensure_ascii=False) + "\n")
-
-        tasks = list(_tasks(paths, settings, report, RedactTask))
-        job = partial(redact_id_file, options=options, destination=Destination(out_dir, force), key=key, detector=detector)
-        run_and_log(tasks, settings, job, IdResult, summary, log, show_progress,
-                    lambda result: [*result.log, _file_record(result)])
-    click.echo(summary.render(), err=True)
+    job = partial(redact_id_file, options=options, destination=Destination(out_dir, force), key=key, detector=detector)
+    run_copies(paths, settings, out_dir, log_path or str(out_dir / LOG_NAME), progress, job, IdResult, summary,
+               lambda result: [*result.log, _file_record(result)])
     sys.exit(summary.exit_code)
 
 
