@@ -16,7 +16,13 @@ copied), listed in its expected_mrz.jsonl with their MRZ. Reported per image and
   and whether its check digits hold);
 - face found: OpenCV found at least one face;
 - redaction success: a copy was produced and passed verification (re-OCR: no MRZ line, no
-  masked number readable, "KOPIE" readable; photo boxes black).
+  masked number readable, "KOPIE" readable; photo boxes black);
+- face in copy: OpenCV run again on the decoded copy still finds a face (the pixel check of
+  the photo without truth boxes);
+- name / birth date readable: the surname and the birth date the MRZ truth gives are found
+  (one OCR slip allowed; the date in any printed form: 12 08 1974, 12 AUG/AOÛT 74, 12.08.74)
+  in the verification's re-OCR of the copy — what must stay readable;
+- metadata: the decoded copy carries no EXIF, XMP, ICC profile or text chunk.
 
 Each image goes through `piiscan.redact.idcard.redact_id_bytes` as the command runs it, in
 this process; times are wall-clock seconds: locate (documents, straightening, OCR, faces,
@@ -66,11 +72,15 @@ def synthetic(seeds: int, options, detector) -> list[dict]:
                     copy, result = redact_id_bytes(buffer.getvalue(), ".png", options, detector)
                     out = result.pages[0].image
                     shares = {k: round(_black_share(out, b), 3) for k, b in doc.boxes.items() if k in MUST_BE_BLACK}
+                    texts = _copy_texts(result)
                     rows.append({
                         "name": f"{kind}/{side}/{variant}/{seed}", "size": list(doc.image.size), "status": result.status,
                         "verified": copy is not None,
                         "masked_ok": all(v >= (0.95 if "photo" in k else 0.88) for k, v in shares.items()),
                         "black_share": shares, "review": result.review,
+                        "name_readable": _word_readable(texts, doc.texts["name"]) if "name" in doc.texts else None,
+                        "birth_date_readable": _word_readable(texts, doc.texts["birth_date"]) if "birth_date" in doc.texts else None,
+                        "no_metadata": _no_metadata(copy, ".png"),
                         "error": result.error.message if result.error else None,
                         "seconds": {k: round(v, 3) for k, v in result.timings.items()},
                     })
@@ -78,11 +88,81 @@ def synthetic(seeds: int, options, detector) -> list[dict]:
     return rows
 
 
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY|MAI|MEI|MAA", "JUN|JUIN", "JUL|JUIL", "AUG|AOU|AUG", "SEP", "OCT|OKT", "NOV", "DEC|DEZ")
+
+
+def _copy_texts(result) -> list[str]:
+    return [line.text for views in result.verification_lines for lines in views for line in lines]
+
+
+def _word_readable(texts: list[str], word: str) -> bool:
+    from piiscan.redact.idcard_text import alnum_index, approx_find
+
+    target = alnum_index(word)[0]
+    return bool(target) and any(approx_find(alnum_index(t)[0], target, 1 if len(target) > 4 else 0) for t in texts)
+
+
+def _date_readable(texts: list[str], yymmdd: str) -> bool:
+    """The birth date printed in any common form: day, month (number or name, in any of the
+    card's languages: "14 MAR/MAR 87", "19 OKT/OCT 1971") and year."""
+    import re
+    import unicodedata
+
+    yy, mm, dd = yymmdd[:2], yymmdd[2:4], yymmdd[4:]
+    if not (mm.isdigit() and 1 <= int(mm) <= 12 and dd.isdigit()):
+        return False
+    day, month = f"0?{int(dd)}", f"0?{int(mm)}"
+    named = rf"(?<!\d){day}[^0-9]{{0,16}}?(?:{_MONTHS[int(mm) - 1]})[^0-9]{{0,16}}?(?:\d\d)?{yy}(?!\d)"
+    numeric = rf"(?<!\d){day}[\s./-]*{month}[\s./-]*(?:\d\d)?{yy}(?!\d)"
+    pattern = re.compile(f"{named}|{numeric}")
+    # OCR may cut a field in two ("01 JAN /JAN", "85"): the lines in reading order, joined, too
+    for text in [*texts, " ".join(texts)]:
+        plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
+        if pattern.search(plain):
+            return True
+    return False
+
+
+def _no_metadata(copy: bytes | None, suffix: str) -> bool | None:
+    if copy is None:
+        return None
+    if suffix == ".pdf":
+        import pikepdf
+
+        with pikepdf.open(io.BytesIO(copy)) as pdf:
+            return not pdf.docinfo.keys() and "/Metadata" not in pdf.Root
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(copy))
+    return not image.getexif() and not {"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment"} & set(image.info)
+
+
+def _faces_in_copy(copy: bytes | None, suffix: str, original_faces) -> int | None:
+    """Faces OpenCV still finds in the copy where the original's faces were (a face found
+    elsewhere is a false detection in the text or the watermark)."""
+    if copy is None:
+        return None
+    from piiscan.redact import idcard_io
+    from piiscan.redact.idcard_faces import find_faces
+    from piiscan.redact.idcard_text import overlap
+
+    pages = idcard_io.read_pages(copy, suffix)
+    found = [face.box for page in pages.images for face in find_faces(page)]
+    return sum(1 for box in found if any(overlap(box, original) > 0.3 for original in original_faces))
+
+
+def _mrz_person(lines: list[str]) -> tuple[str, str]:
+    """Surname and birth date (YYMMDD) from an MRZ's lines (TD1: 3 lines, TD2/TD3: 2)."""
+    if len(lines) == 3:
+        return lines[2].split("<<")[0].replace("<", " ").strip(), lines[1][:6]
+    return lines[0][5:].split("<<")[0].replace("<", " ").strip(), lines[1][13:19]
+
+
 def _mrz_match(found: list[list[str]], truth: list[str]) -> bool:
     return any(lines == truth for lines in found)
 
 
-def real(folder: Path, options, detector) -> list[dict]:
+def real(folder: Path, options, detector, save: Path | None = None) -> list[dict]:
     from piiscan.redact.idcard import redact_id_bytes
 
     rows = []
@@ -90,14 +170,23 @@ def real(folder: Path, options, detector) -> list[dict]:
         path = folder / entry["image"]
         data = path.read_bytes()
         copy, result = redact_id_bytes(data, path.suffix.lower(), options, detector)
+        if save is not None and copy is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            (save / entry["image"].replace("/", "_")).write_bytes(copy)
         blocks = [b for page in result.pages for vt in page.located.views for b in vt.blocks]
         faces = [f for page in result.pages for vt in page.located.views for f in vt.faces]
         truth = entry.get("mrz_lines") or []
+        texts = _copy_texts(result)
+        surname, birth = _mrz_person(truth) if truth else ("", "")
         rows.append({
             "name": entry["image"], "has_mrz": bool(truth), "status": result.status, "kind": result.kind,
             "mrz_found": bool(blocks), "mrz_exact": _mrz_match([b.lines for b in blocks], truth) if truth else None,
             "mrz_valid": any(b.valid for b in blocks), "faces": len(faces), "ghosts": sum(f.ghost for f in faces),
             "verified": copy is not None, "review": result.review,
+            "faces_in_copy": _faces_in_copy(copy, path.suffix.lower(), [f.box for f in faces]),
+            "name_readable": _word_readable(texts, surname) if copy and surname else None,
+            "birth_date_readable": _date_readable(texts, birth) if copy and birth else None,
+            "no_metadata": _no_metadata(copy, path.suffix.lower()),
             "error": result.error.message if result.error else None,
             "seconds": {k: round(v, 3) for k, v in result.timings.items()},
         })
@@ -111,6 +200,8 @@ def _progress(row: dict) -> None:
 
 
 def _rate(rows, key) -> str:
+    """How many rows have `key` true, among those where it applies (not None)."""
+    rows = [r for r in rows if r.get(key) is not None]
     n = sum(1 for r in rows if r[key])
     return f"{n}/{len(rows)} ({100 * n / len(rows):.0f}%)" if rows else "-"
 
@@ -134,6 +225,7 @@ def main() -> None:
     ap.add_argument("--realdata", type=Path, default=DEFAULT_REALDATA, help="the specimen folder (default: %(default)s)")
     ap.add_argument("--no-synthetic", action="store_true")
     ap.add_argument("--json", help="write the figures and the per-image rows here")
+    ap.add_argument("--save", type=Path, help="write the specimens' copies into this folder, to look at them")
     args = ap.parse_args()
 
     from piiscan.detect.engine import Detector
@@ -150,17 +242,23 @@ def main() -> None:
         rows = synthetic(args.seeds, options, detector)
         report["synthetic"] = {
             "images": len(rows), "verified": _rate(rows, "verified"), "masked_ok": _rate(rows, "masked_ok"),
+            "name_readable": _rate([r for r in rows if r["verified"]], "name_readable"),
+            "birth_date_readable": _rate([r for r in rows if r["verified"]], "birth_date_readable"),
+            "no_metadata": _rate(rows, "no_metadata"),
             "seconds_per_image": _times(rows), "rows": rows,
         }
     if (args.realdata / "expected_mrz.jsonl").exists():
         print(f"specimens in {args.realdata}:", file=sys.stderr)
-        rows = real(args.realdata, options, detector)
+        rows = real(args.realdata, options, detector, args.save)
         with_mrz = [r for r in rows if r["has_mrz"]]
         report["specimens"] = {
             "images": len(rows), "with_mrz": len(with_mrz),
             "mrz_detected": _rate(with_mrz, "mrz_found"), "mrz_read_exactly": _rate(with_mrz, "mrz_exact"),
             "mrz_check_digits_valid": _rate(with_mrz, "mrz_valid"),
             "face_found": _rate(rows, "faces"), "redaction_success": _rate(rows, "verified"),
+            "copies_with_a_face_left": f"{sum(1 for r in rows if r['faces_in_copy'])}/{sum(1 for r in rows if r['verified'])}",
+            "name_readable": _rate(rows, "name_readable"), "birth_date_readable": _rate(rows, "birth_date_readable"),
+            "no_metadata": _rate(rows, "no_metadata"),
             "review": sum(1 for r in rows if r["status"] == "review"),
             "seconds_per_image": _times(rows), "rows": rows,
         }

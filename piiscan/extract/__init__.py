@@ -41,7 +41,8 @@ _FORMATS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("docx", "extract_docx", "python-docx", (".docx",)),
     ("xlsx", "extract_xlsx", "openpyxl", (".xlsx", ".xlsm")),
     # OCR: every page of an image (piiscan/ocr/ picks the engine).
-    ("image", "extract_image", "rapidocr/tesseract", (".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".bmp", ".webp", ".gif")),
+    ("image", "extract_image", "rapidocr/tesseract", (".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".bmp", ".webp", ".gif",
+                                                         ".heic", ".heif")),
     # Containers: they hand back member Blobs (and error records) besides text.
     ("archive", "extract_zip", "zipfile", (".zip",)),
     ("archive", "extract_tar", "tarfile", (".tar", ".tgz", ".tbz2", ".txz")),

@@ -12,19 +12,24 @@ import io
 import warnings
 from typing import Iterator
 
+from piiscan.extract.heif import INSTALL_HINT, heif_available
+from piiscan.extract.heif import SUFFIXES as HEIF_SUFFIXES
 from piiscan.model import Blob, ErrorRecord, ExtractionError, Location, Segment
 from piiscan.ocr.page import MAX_IMAGE_PIXELS, Budget, page_text
 
-SUFFIXES = (".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".bmp", ".webp", ".gif")
+SUFFIXES = (".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".bmp", ".webp", ".gif", ".heic", ".heif")
 # Formats whose further frames are not pages (animation frames).
-_FIRST_FRAME_ONLY = ("GIF", "WEBP", "PNG")
+_FIRST_FRAME_ONLY = ("GIF", "WEBP", "PNG", "HEIF")  # HEIF: further images are bursts or depth maps
 # Bytes read at most: a larger image file is not a scan.
 MAX_IMAGE_BYTES = 256 * 1024 * 1024
 OCR_PART = "ocr"
 
 
-def _open(data: bytes):
+def _open(data: bytes, suffix: str = ""):
     from PIL import Image
+
+    if suffix in HEIF_SUFFIXES and not heif_available():
+        raise ExtractionError("unsupported", INSTALL_HINT)
 
     try:
         with warnings.catch_warnings():
@@ -70,7 +75,7 @@ def extract_image(blob: Blob) -> Iterator[Segment | ErrorRecord]:
         data = stream.read(MAX_IMAGE_BYTES + 1)
     if len(data) > MAX_IMAGE_BYTES:
         raise ExtractionError("too_large", f"image file of more than {MAX_IMAGE_BYTES} bytes")
-    image = _open(data)
+    image = _open(data, blob.suffix)
     frames = 1 if image.format in _FIRST_FRAME_ONLY else getattr(image, "n_frames", 1)
     budget = Budget()
     for index in range(frames):

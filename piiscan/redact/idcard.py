@@ -19,8 +19,8 @@ from functools import partial
 
 from piiscan.model import ErrorRecord
 from piiscan.privacy import keyed_hash, mask
-from piiscan.redact import idcard_io
-from piiscan.redact.idcard_draw import add_watermark, black_out, font_size, watermark_text
+from piiscan.redact import idcard_container, idcard_io
+from piiscan.redact.idcard_draw import OPACITY, add_watermark, black_out, font_size, watermark_text
 from piiscan.redact.idcard_faces import find_faces
 from piiscan.redact.idcard_geometry import views as find_views
 from piiscan.redact.idcard_locate import Located, Region, ViewText, locate, mrz_blocks
@@ -85,15 +85,17 @@ def read_page(page, ocr=default_ocr) -> list[ViewText]:
     return texts
 
 
-def redact_page(page, options: IdOptions, detector=None, ocr=default_ocr, texts=None, elsewhere=()) -> PageRedaction:
+def redact_page(page, options: IdOptions, detector=None, ocr=default_ocr, texts=None, elsewhere=(),
+                watermark_style: tuple[float, float] = (1.0, OPACITY)) -> PageRedaction:
     """Locate, watermark and mask one page (PIL image, RGB; not modified). `texts`: the page
     already read (read_page); `elsewhere`: MRZ blocks of the file's other pages."""
     started = time.perf_counter()
     texts = texts if texts is not None else read_page(page, ocr)
     located = locate(texts, detector, options.keep_photo, elsewhere)
     located_at = time.perf_counter()
-    size = font_size([(vt.view.box[2] - vt.view.box[0], vt.view.box[3] - vt.view.box[1]) for vt in texts])
-    image = add_watermark(page, options.watermark, size)
+    scale, opacity = watermark_style
+    size = round(scale * font_size([(vt.view.box[2] - vt.view.box[0], vt.view.box[3] - vt.view.box[1]) for vt in texts]))
+    image = add_watermark(page, options.watermark, size, opacity)
     masks = []
     for region in located.regions:
         box = clip(region.box, page.width, page.height)
@@ -105,6 +107,9 @@ def redact_page(page, options: IdOptions, detector=None, ocr=default_ocr, texts=
 
 
 MAX_ROUNDS = 3  # verifications per copy: what one reading still finds is masked, then read again
+# On a small or busy image the watermark may not read back: it is drawn again, larger and
+# darker, up to twice (letter size factor, ink opacity).
+WATERMARK_STYLES = ((1.0, OPACITY), (1.2, 0.5), (1.4, 0.65))
 
 
 def redact_id_bytes(data: bytes, suffix: str, options: IdOptions, detector=None, ocr=None, verify_ocrs=None,
@@ -137,7 +142,9 @@ def redact_id_bytes(data: bytes, suffix: str, options: IdOptions, detector=None,
         result.review.extend(r.located.review)
     result.review = list(dict.fromkeys(result.review))
     result.timings["verify"] = 0.0
-    for _round in range(MAX_ROUNDS):
+    rounds, styles = 0, iter(WATERMARK_STYLES[1:])
+    while rounds < MAX_ROUNDS:
+        rounds += 1
         started = time.perf_counter()
         copy = idcard_io.write_pages(pages, [r.image for r in redactions])
         result.timings["mask"] += time.perf_counter() - started
@@ -147,6 +154,15 @@ def redact_id_bytes(data: bytes, suffix: str, options: IdOptions, detector=None,
         if not problems:
             result.status = "review" if result.review else "redacted"
             return copy, result
+        if all("KOPIE" in p for p in problems):
+            style = next(styles, None)
+            if style is None:
+                break
+            rounds -= 1  # a larger watermark is not a masking round
+            redactions = [_rewatermark(page, r, options, detector, ocr, texts, style, own, blocks)
+                          for page, r, texts, own in zip(pages.images, redactions, read, blocks)]
+            result.pages = redactions
+            continue
         if not leaks or len(problems) > sum(1 for p in problems if "readable" in p and "KOPIE" not in p):
             break  # something masking more cannot fix
         for r, page_leaks in zip(redactions, leaks):
@@ -156,6 +172,16 @@ def redact_id_bytes(data: bytes, suffix: str, options: IdOptions, detector=None,
     result.status = "failed"
     result.error = ErrorRecord(result.path, "leak", "copy failed verification, not written: " + "; ".join(problems[:5]))
     return None, result
+
+
+def _rewatermark(page, previous: PageRedaction, options: IdOptions, detector, ocr, texts, style, own, blocks) -> PageRedaction:
+    """The page redacted again with a stronger watermark, keeping the masks verification added."""
+    redone = redact_page(page, options, detector, ocr, texts, [b for other in blocks if other is not own for b in other], style)
+    extra = [m for m in previous.masks if m.how == "verify"]
+    redone.masks.extend(extra)
+    black_out(redone.image, [m.quad for m in extra])
+    redone.timings = {k: v + previous.timings.get(k, 0.0) for k, v in redone.timings.items()}
+    return redone
 
 
 def _verify(copy: bytes, pages, redactions, options: IdOptions, readers, result: IdResult):
@@ -175,30 +201,36 @@ def _verify(copy: bytes, pages, redactions, options: IdOptions, readers, result:
     return problems, leaks
 
 
-def redact_id_file(task: RedactTask, options: IdOptions, destination: Destination, key: bytes, detector=None, keep_pages: bool = False) -> IdResult:
-    """The runner's unit of work for `piiscan redact-id`."""
+def redact_id_file(task: RedactTask, options: IdOptions, destination: Destination, key: bytes, detector=None,
+                   keep_pages: bool = False, text_redaction=None) -> IdResult:
+    """The runner's unit of work for `piiscan redact-id`. `text_redaction` (a TextRedaction):
+    how the rest of a mail or an archive is redacted around the ID copies in it."""
     blob = task.blob
     result = IdResult(path=blob.path, size=blob.size)
-    if not idcard_io.handles(blob.suffix):
+    container = text_redaction is not None and idcard_container.is_container(blob)
+    if not container and not idcard_io.handles(blob.suffix):
         result.status = "not handled"
-        result.note = "mail and archives are not handled by redact-id yet" if blob.suffix in _CONTAINERS else "not an image or PDF"
+        result.note = "not an image, a PDF, a mail or an archive piiscan can write back"
         return result
     try:
-        with blob.open() as stream:
-            data = stream.read()
-        copy, result = redact_id_bytes(data, blob.suffix, options, detector, result=result)
+        if container:
+            copy = _redact_container(blob, options, detector, text_redaction, key, result)
+        else:
+            with blob.open() as stream:
+                data = stream.read()
+            copy, result = redact_id_bytes(data, blob.suffix, options, detector, result=result)
+            result.log = _log(result, key)
     except idcard_io.NotReadable as exc:
         result.status, result.error = "failed", ErrorRecord(blob.path, "corrupt", str(exc))
         return result
     except Exception as exc:  # noqa: BLE001 - one bad file must not end the run
         result.status, result.error = "failed", ErrorRecord(blob.path, "internal", f"{type(exc).__name__}: {exc}"[:300])
         return result
-    result.log = _log(result, key)
     if not keep_pages:
         result.pages, result.verification_lines = [], []
     if copy is None:
         return result
-    target = destination.root / task.relative
+    target = destination.root / idcard_io.copy_name(task.relative)
     try:
         _write_private(target, copy, destination.force)
     except FileExistsError:
@@ -211,7 +243,35 @@ def redact_id_file(task: RedactTask, options: IdOptions, destination: Destinatio
     return result
 
 
-_CONTAINERS = (".eml", ".msg", ".mbox", ".mbx", ".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".7z", ".pst")
+def _redact_container(blob, options: IdOptions, detector, text_redaction, key: bytes, result: IdResult) -> bytes | None:
+    """A mail or an archive: its ID copies masked, the rest redacted (idcard_container)."""
+    from piiscan.redact.job import _log_record
+
+    def one(data: bytes, suffix: str):
+        return redact_id_bytes(data, suffix, options, detector)
+
+    copy = idcard_container.redact_container(blob, one, text_redaction)
+    members = copy.members
+    for m in members:
+        result.log.extend(_log(m.result, key))
+        result.review.extend(f"{m.member}: {why}" for why in m.result.review)
+        for name, seconds in m.result.timings.items():
+            result.timings[name] = result.timings.get(name, 0.0) + seconds
+    result.log.extend(_log_record(blob.path, entry, key) for entry in copy.text_log)
+    result.log.extend({"record": "not_redacted", "path": blob.path, "reason": why} for why in copy.not_redacted)
+    kinds = [m.result.kind for m in members if m.result.kind]
+    result.kind = ", ".join(dict.fromkeys(kinds)) or None
+    if copy.error is not None:
+        result.status, result.error = "failed", copy.error
+        return None
+    if not members and not options.non_id:
+        result.status = "not an ID document"
+        result.note = "no ID-document copy among its attachments or members (--non-id copies it anyway)"
+        return None
+    result.status = "review" if result.review or copy.not_redacted else "redacted"
+    if copy.not_redacted:
+        result.review.extend(f"not redacted: {why}" for why in copy.not_redacted)
+    return copy.data
 
 
 def _log(result: IdResult, key: bytes) -> list[dict]:

@@ -18,7 +18,9 @@ import click
 
 from piiscan.config import DEFAULT_MAX_FILE_SIZE, Settings
 from piiscan.privacy import load_or_create_key
+from piiscan.redact.styles import STYLES
 from piiscan.run.pool import default_workers
+from piiscan.run.runner import build_detector
 
 EXIT_OK, EXIT_REVIEW, EXIT_USAGE, EXIT_UNSAFE = 0, 1, 2, 3
 LOG_NAME = "piiscan-redact-id-log.jsonl"
@@ -90,18 +92,22 @@ def _date(ctx, param, value):
 @click.option("--recipient", help="Who receives the copy, written in the watermark.")
 @click.option("--date", callback=_date, help="Date in the watermark (YYYY-MM-DD; default: today).")
 @click.option("--keep-photo", is_flag=True, help="Leave the portrait photos visible.")
+@click.option("--style", type=click.Choice(STYLES), default="label", show_default=True, help="How the rest of a mail or an archive holding ID copies is redacted (as piiscan redact --style).")
 @click.option("--non-id", is_flag=True, help="Also copy images that do not look like an ID document (watermark, faces masked); default: no copy.")
 @click.option("--force", is_flag=True, help="Overwrite copies already in --out.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help=f"Log (JSONL, masked values only; default: OUT/{LOG_NAME}).")
 @click.option("--workers", type=click.IntRange(1, 256), default=default_workers, show_default="CPU cores", help="Files processed in parallel, one process each.")
 @click.option("--timeout", type=click.FloatRange(0, min_open=True), default=600, show_default=True, help="Seconds one file may take.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
-def redact_id(paths, out_dir, purpose, recipient, date, keep_photo, non_id, force, log_path, workers, timeout, progress):
+def redact_id(paths, out_dir, purpose, recipient, date, keep_photo, style, non_id, force, log_path, workers, timeout, progress):
     """Write copies of ID documents (images, PDFs; folders are walked) into --out with the
     photo, the MRZ, the document number, the national number / BSN and the signature
     blacked out, and a "KOPIE – purpose – recipient – date" watermark across them. Same
-    format, pixel size and page sizes; no metadata; every copy is read again (OCR) and only
-    written when nothing masked can be read back.
+    format, pixel size and page sizes (HEIC photos become JPEG); no metadata; every copy is
+    read again (OCR) and only written when nothing masked can be read back.
+
+    Mails (.eml, mbox, Maildir) and archives (.zip, .tar...) holding ID copies: those
+    attachments/members are masked so, the rest is redacted as by `piiscan redact`.
 
     Exit code: 0 every copy written and verified; 1 written and verified, but some need a
     look (a fallback mask was used: see the summary); 3 some input got no copy (failed
@@ -112,6 +118,8 @@ def redact_id(paths, out_dir, purpose, recipient, date, keep_photo, non_id, forc
     from piiscan.redact.command import outside_inputs, run_copies
     from piiscan.redact.idcard import IdOptions, IdResult, redact_id_file
     from piiscan.redact.job import Destination
+    from piiscan.redact.styles import Replacer
+    from piiscan.redact.text import TextRedaction
 
     if not purpose.strip():
         raise click.UsageError("--purpose must say what the copy is for")
@@ -121,7 +129,9 @@ def redact_id(paths, out_dir, purpose, recipient, date, keep_photo, non_id, forc
     key = load_or_create_key()
     options = IdOptions(purpose=purpose, recipient=recipient, date=date, keep_photo=keep_photo, non_id=non_id)
     summary = IdSummary()
-    job = partial(redact_id_file, options=options, destination=Destination(out_dir, force), key=key, detector=detector)
+    text_redaction = TextRedaction(build_detector(settings), Replacer(style, key))
+    job = partial(redact_id_file, options=options, destination=Destination(out_dir, force), key=key, detector=detector,
+                  text_redaction=text_redaction)
     run_copies(paths, settings, out_dir, log_path or str(out_dir / LOG_NAME), progress, job, IdResult, summary,
                lambda result: [*result.log, _file_record(result)])
     sys.exit(summary.exit_code)

@@ -49,7 +49,7 @@ def font_size(document_sizes: list[tuple[int, int]]) -> int:
     return max(20, min(48, round(short / 24)))
 
 
-def add_watermark(image, text: str, size: int):
+def add_watermark(image, text: str, size: int, opacity: float = OPACITY):
     """The image (RGB or L) with the watermark rows over all of it."""
     from PIL import Image, ImageChops, ImageDraw
 
@@ -80,7 +80,7 @@ def add_watermark(image, text: str, size: int):
     # lightens dark print (that would wear away the name under it). Then the ink.
     halo_alpha = ImageChops.multiply(alpha(halo, HALO_OPACITY), image.convert("L").point(_light_ground))
     out.paste(Image.new(image.mode, image.size, 255 if grey else (255, 255, 255)), (0, 0), halo_alpha)
-    out.paste(Image.new(image.mode, image.size, round(sum(INK) / 3) if grey else INK), (0, 0), alpha(letters, OPACITY))
+    out.paste(Image.new(image.mode, image.size, round(sum(INK) / 3) if grey else INK), (0, 0), alpha(letters, opacity))
     return out
 
 

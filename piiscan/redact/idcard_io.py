@@ -13,13 +13,22 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".heic", ".heif")
 PDF_SUFFIXES = (".pdf",)
 PDF_DPI = 200
 PDF_MAX_SIDE = 3000
 JPEG_QUALITY = 90
 # Pillow format name per suffix
-_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".tif": "TIFF", ".tiff": "TIFF", ".bmp": "BMP", ".webp": "WEBP"}
+_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".tif": "TIFF", ".tiff": "TIFF", ".bmp": "BMP", ".webp": "WEBP",
+            # No permissive HEIC encoder exists (piiscan/extract/heif.py): those copies are JPEG.
+            ".heic": "JPEG", ".heif": "JPEG"}
+WRITTEN_AS = {".heic": ".jpg", ".heif": ".jpg"}  # the copy's suffix, when it is not the input's
+
+
+def copy_name(relative: str) -> str:
+    """Where the copy of `relative` goes: the same name, plus ".jpg" for a HEIC photo."""
+    suffix = relative[relative.rfind("."):].lower() if "." in relative else ""
+    return relative + WRITTEN_AS[suffix] if suffix in WRITTEN_AS else relative
 
 
 class NotReadable(Exception):
@@ -50,10 +59,16 @@ def read_pages(data: bytes, suffix: str) -> Pages:
 def _read_image(data: bytes, suffix: str) -> Pages:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    from piiscan.extract.heif import INSTALL_HINT, SUFFIXES as HEIF_SUFFIXES, heif_available
+
+    if suffix in HEIF_SUFFIXES and not heif_available():
+        raise NotReadable(INSTALL_HINT)
+
     try:
         source = Image.open(io.BytesIO(data))
         frames = []
-        for index in range(getattr(source, "n_frames", 1)):
+        # A HEIC's further images are bursts or depth maps, not pages (and JPEG has one page).
+        for index in range(1 if suffix in HEIF_SUFFIXES else getattr(source, "n_frames", 1)):
             source.seek(index)
             frames.append(ImageOps.exif_transpose(source.copy()) if index == 0 else source.copy())
     except (UnidentifiedImageError, OSError, ValueError) as exc:

@@ -15,7 +15,8 @@ the document kind, and the reasons a human should look at the copy ("review").
   as BE_NATIONAL_NUMBER, NL_BSN or ID_DOCUMENT_NUMBER in the OCR text (with document words
   as context); and the value printed under or after a number label ("Kaartnr", "Document
   no.", "Rijksregisternr.", "Persoonsnummer"...), even when OCR cannot read the value.
-- Signature: under its label, else under the portrait (idcard_signature).
+- Signature: under its label, else under the portrait, and wherever OCR reads the holder's
+  name (from the MRZ) written in mixed case (idcard_signature).
 - The multi-page case: numbers from an MRZ on another page of the file (`elsewhere`) are
   looked for on this page too.
 """
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from piiscan.model import Segment
 from piiscan.redact.idcard_faces import Face
 from piiscan.redact.idcard_mrz import MrzBlock, document_kind, find_mrz_blocks
-from piiscan.redact.idcard_signature import signature_areas
+from piiscan.redact.idcard_signature import signature_areas, signed_names
 from piiscan.redact.idcard_text import Box, Quad, alnum_index, approx_find, bounds, char_box, plain
 
 NUMBER_ENTITIES = frozenset({"BE_NATIONAL_NUMBER", "NL_BSN", "ID_DOCUMENT_NUMBER"})
@@ -56,7 +57,7 @@ _NATIONAL_LABEL = re.compile(
 class Region:
     label: str  # PHOTO, GHOST_PHOTO, MRZ, ID_DOCUMENT_NUMBER, BE_NATIONAL_NUMBER, NL_BSN, PERSONAL_NUMBER, SIGNATURE
     box: Box  # page pixels: the bounds of `quad`
-    how: str  # face | fallback | layout | mrz | value | detector | label | verify
+    how: str  # face | fallback | layout | mrz | value | detector | label | name | verify
     value: str = ""  # the value under the mask, when there is one (never logged as is)
     quad: Quad = ()  # the masked area on the page (a turned rectangle on a straightened view)
 
@@ -114,8 +115,10 @@ def locate(texts: list[ViewText], detector=None, keep_photo: bool = False, elsew
     located.secrets.extend(values)
     for block in blocks:
         located.secrets.extend(("MRZ", line) for line in block.lines or block.rows)
+    holders = list(dict.fromkeys((b.holder[0], tuple(b.holder[1])) for b in known if b.holder[0]))
     for vt in texts:
-        _locate_view(vt, located, values, national, detector, keep_photo, passport=any(w in words for w in _PASSPORT_WORDS))
+        _locate_view(vt, located, values, national, detector, keep_photo, passport=any(w in words for w in _PASSPORT_WORDS),
+                     holders=holders)
     located.secrets = list(dict.fromkeys(located.secrets))
     return located
 
@@ -149,7 +152,8 @@ def _mrz_values(blocks: list[MrzBlock], national: str) -> list[tuple[str, str]]:
     return list(dict.fromkeys(values))
 
 
-def _locate_view(vt: ViewText, located: Located, values, national: str, detector, keep_photo: bool, passport: bool) -> None:
+def _locate_view(vt: ViewText, located: Located, values, national: str, detector, keep_photo: bool, passport: bool,
+                 holders=()) -> None:
     view, lines = vt.view, vt.lines
     width, height = view.image.size
 
@@ -184,6 +188,9 @@ def _locate_view(vt: ViewText, located: Located, values, national: str, detector
     # Signature
     for box, how in signature_areas(lines, vt.mrz_lines, [b.box for b in vt.blocks], [f.portrait for f in vt.faces], width, height):
         add("SIGNATURE", box, how)
+    for surname, given in holders:
+        for box in signed_names(lines, vt.mrz_lines, surname, given):
+            add("SIGNATURE", box, "name")
     _fallbacks(vt, located, add, width, height, keep_photo, passport, numbers)
 
 

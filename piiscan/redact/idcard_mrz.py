@@ -107,6 +107,15 @@ class MrzBlock:
         return number.rstrip("<")
 
     @property
+    def holder(self) -> tuple[str, list[str]]:
+        """Surname and given names, as the MRZ spells them ("ERIKSSON", ["ANNA", "MARIA"])."""
+        if not self.lines:
+            return "", []
+        field = self.lines[2] if self.format == "TD1" and len(self.lines) > 2 else self.lines[0][5:]
+        surname, _, given = field.partition("<<")
+        return surname.replace("<", " ").strip(), [g for g in given.split("<") if g]
+
+    @property
     def personal_numbers(self) -> list[str]:
         """Optional data that holds a national number: the BSN of a Dutch passport (TD3
         personal number) or ID card (TD1 optional data 1), the Belgian national number (TD1
@@ -129,6 +138,9 @@ class MrzBlock:
             for part in value.split("<"):
                 if sum(c.isalnum() for c in part) >= 6:
                     values.append(part)
+                    # A Swedish personnummer is YYYYMMDDNNNN in the MRZ, printed YYMMDD-NNNN.
+                    if len(part) == 12 and part.isdigit() and part[:2] in ("19", "20"):
+                        values.append(part[2:])
         return values
 
 

@@ -7,7 +7,7 @@ heights), where Belgian, Dutch and most ICAO layouts put it. Both areas stop at 
 reports in them (low confidence, or a line much taller than print) and, under a label, over
 whatever OCR reads right under it (a neat cursive signature reads like print). More than two
 lines naming a signature are running text (a passport's multilingual notes page), not labels. A signature elsewhere,
-without a label, is not found.
+without a label, is found only when OCR reads it as the holder's name (`signed_names`).
 """
 
 from __future__ import annotations
@@ -89,3 +89,27 @@ def _phrase_start(text: str, position: int) -> int:
     """Where the label phrase holding `position` starts: after the previous wide gap, or 0."""
     gap = text.rfind("  ", 0, position)
     return gap + 2 if gap >= 0 else 0
+
+
+def signed_names(lines, skip: set[int], surname: str, given: list[str]) -> list[Box]:
+    """Lines that read as the holder signing: the surname and a given name (from the MRZ) in
+    mixed case ("Anna Maria Eriksson", "Sven Specimen"). The printed name fields are in
+    capitals, or hold the surname and the given names on separate lines, and stay readable."""
+    from piiscan.redact.idcard_text import alnum_index, approx_find
+
+    surname = alnum_index(surname)[0]
+    given = [alnum_index(g)[0] for g in given if len(g) >= 3]
+    if len(surname) < 3 or not given:
+        return []
+    boxes = []
+    for index, line in enumerate(lines):
+        letters = [c for c in line.text if c.isalpha()]
+        if index in skip or not any(c.islower() for c in letters) or not any(c.isupper() for c in letters):
+            continue
+        folded = alnum_index(line.text)[0]
+        if approx_find(folded, surname, 1 if len(surname) > 4 else 0) and any(
+                approx_find(folded, g, 1 if len(g) >= 4 else 0) for g in given):
+            x0, y0, x1, y1 = line.box
+            pad = 0.3 * (y1 - y0)
+            boxes.append((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+    return boxes

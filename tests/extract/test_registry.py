@@ -20,7 +20,7 @@ def test_registered_suffixes():
         ".sql", ".ini", ".cfg", ".conf", ".vcf", ".ics", ".ldif", ".html", ".htm",
         ".csv", ".tsv", ".pdf", ".docx", ".xlsx", ".xlsm", ".zip", ".eml", ".mbox", ".mbx",
         ".tar", ".tgz", ".tbz2", ".txz", ".gz", ".bz2", ".xz", ".msg", ".pst", ".ost", ".7z",
-        ".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".bmp", ".webp", ".gif",
+        ".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".bmp", ".webp", ".gif", ".heic", ".heif",
     }
 
 
@@ -34,7 +34,7 @@ def test_extractor_for_uses_lower_case_suffix_of_the_member_name():
 
 def test_extract_unsupported_raises_extraction_error():
     with pytest.raises(ExtractionError) as err:
-        list(extract(memory_blob("share/foto.heic", b"\x00\x00\x00\x18ftypheic")))
+        list(extract(memory_blob("share/plattegrond.dwg", b"AC1032\x00\x00")))
     assert err.value.kind == "unsupported"
 
 

@@ -249,7 +249,33 @@ def test_mrz_blocks_from_ocr_lines():
     block = blocks[0]
     assert block.format == "TD3" and block.valid and block.document_number == "TIJPFWV11"
     assert block.personal_numbers == ["778996670"]
+    assert block.holder == ("JANSEN", ["ANNA", "MARIA"])
     assert not is_mrz_like("IDENTITEITSKAART « CARTE D'IDENTITÉ - PERSONALAUSWEIS")
+
+
+def test_a_swedish_personnummer_is_also_looked_for_as_printed():
+    """YYYYMMDDNNNN in the MRZ's optional data, YYMMDD-NNNN on the card."""
+    from piiscan.ocr.engine import OcrLine
+
+    rows = ["I<SWE59000002<8198703142391<<<", "8703145M1701027SWE<<<<<<<<<<<8", "SPECIMEN<<SVEN<<<<<<<<<<<<<<<<"]
+    blocks, _used = find_mrz_blocks([OcrLine(row, (10, 300 + 40 * i, 700, 330 + 40 * i), 0.95) for i, row in enumerate(rows)])
+    assert blocks[0].valid
+    assert blocks[0].personal_numbers == ["198703142391", "8703142391"]
+    assert blocks[0].holder == ("SPECIMEN", ["SVEN"])
+
+
+def test_signature_found_where_ocr_reads_the_holder_signing():
+    from piiscan.ocr.engine import OcrLine
+    from piiscan.redact.idcard_signature import signed_names
+
+    lines = [OcrLine("ERIKSSON, ANNA MARIA", (10, 10, 300, 40), 0.98),  # the printed field: capitals
+             OcrLine("Loes Albertine", (10, 50, 300, 80), 0.98),  # given names printed in mixed case
+             OcrLine("Anna Maria Erikson", (10, 200, 320, 250), 0.91),  # the signature, one slip
+             OcrLine("Eriksson", (10, 300, 200, 330), 0.9)]  # the surname alone: a field
+    boxes = signed_names(lines, set(), "ERIKSSON", ["ANNA", "MARIA"])
+    assert len(boxes) == 1
+    x0, y0, x1, y1 = boxes[0]
+    assert x0 < 10 and y0 < 200 and x1 > 320 and y1 > 250
 
 
 def test_approximate_match_tolerates_ocr_errors():
@@ -302,3 +328,24 @@ def test_exit_codes_follow_the_worst_result():
     assert summary.exit_code == 1 and "b.jpg: no face found" in summary.render()
     summary.add(IdResult(path="c.png", status="not an ID document"))
     assert summary.exit_code == 3 and "c.png: not an ID document" in summary.render()
+
+
+def test_a_watermark_that_does_not_read_back_is_drawn_stronger(id_detector, monkeypatch):
+    """A small, busy image can hide the watermark from OCR: the copy is made again with a
+    larger, darker one before giving up."""
+    sizes = []
+    real = idcard.verify_page
+
+    def first_time_unreadable(image, views, regions, secrets, readers, watermark):
+        sizes.append(watermark[1])
+        check = real(image, views, regions, secrets, readers, watermark)
+        if len(sizes) == 1:
+            check.problems.append('the "KOPIE" watermark is not readable')
+        return check
+
+    monkeypatch.setattr(idcard, "verify_page", first_time_unreadable)
+    doc = make_document("be_eid", seed=5, side="front")
+    copy, result = _redact(doc, id_detector)
+    assert copy is not None and result.status == "redacted", result.error
+    assert len(sizes) == 2 and sizes[1] > sizes[0]
+    assert result.pages[0].watermark_size == sizes[1]

@@ -49,6 +49,10 @@ _LIMIT_KINDS = frozenset({"too_large", "too_deep"})
 # (zip -> mail -> zip), whose signature carries no depth.
 _DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("redact_depth", default=0)
 _BUDGET: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("redact_budget", default=None)
+# `piiscan redact-id` on a mail or an archive: the members that are ID-document copies are
+# masked by redact-id, not by their format module (see `members_by`).
+MemberRedactor = Callable[[Blob, bytes, str], "RedactedCopy | None"]
+_MEMBER_REDACTOR: contextvars.ContextVar[MemberRedactor | None] = contextvars.ContextVar("member_redactor", default=None)
 
 _IMAGE_SUFFIXES = frozenset((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic", ".svg", ".ico"))
 
@@ -172,6 +176,17 @@ def file_wide(redact_once: Callable[[Blob, TextRedaction], RedactedCopy]) -> Cal
     return redact
 
 
+@contextmanager
+def members_by(redactor: MemberRedactor) -> Iterator[None]:
+    """While active, each container member is first offered to `redactor(child, data,
+    member)`: a RedactedCopy takes the member's place; None leaves it to its format module."""
+    token = _MEMBER_REDACTOR.set(redactor)
+    try:
+        yield
+    finally:
+        _MEMBER_REDACTOR.reset(token)
+
+
 def join_member(prefix: str, child: str, sep: str = "!/") -> str:
     """A member path inside a member: "mails/x.eml" + "attachments/a.pdf" ->
     "mails/x.eml!/attachments/a.pdf", as the scan shows it. `sep` is "/" for a message of an
@@ -195,6 +210,11 @@ def redact_member(child: Blob, redaction, member: str, *, sep: str = "!/", what:
     with child.open() as stream:
         data = stream.read()
     charge(len(data), child.path)
+    special = _MEMBER_REDACTOR.get()
+    if special is not None:
+        copy = special(child, data, member)
+        if copy is not None:
+            return copy
     module = format_module(child)
     if module is None:
         # An empty member holds nothing to redact; anything else must be looked at by a person.
