@@ -169,9 +169,10 @@ def _register_commands() -> None:
     # Imported here, not at the top: redact imports this module for its option parsing.
     from piiscan.redact.command import redact
     from piiscan.redact.idcard_command import redact_id
+    from piiscan.serve.command import serve
 
-    main.add_command(redact)
-    main.add_command(redact_id)
+    for command in (redact, redact_id, serve):
+        main.add_command(command)
 
 
 _register_commands()

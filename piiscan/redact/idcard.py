@@ -219,7 +219,7 @@ def redact_id_file(task: RedactTask, options: IdOptions, destination: Destinatio
             with blob.open() as stream:
                 data = stream.read()
             copy, result = redact_id_bytes(data, blob.suffix, options, detector, result=result)
-            result.log = _log(result, key)
+            result.log = log_records(result, key)
     except idcard_io.NotReadable as exc:
         result.status, result.error = "failed", ErrorRecord(blob.path, "corrupt", str(exc))
         return result
@@ -245,7 +245,7 @@ def redact_id_file(task: RedactTask, options: IdOptions, destination: Destinatio
 
 def _redact_container(blob, options: IdOptions, detector, text_redaction, key: bytes, result: IdResult) -> bytes | None:
     """A mail or an archive: its ID copies masked, the rest redacted (idcard_container)."""
-    from piiscan.redact.job import _log_record
+    from piiscan.redact.job import log_record
 
     def one(data: bytes, suffix: str):
         return redact_id_bytes(data, suffix, options, detector)
@@ -253,11 +253,11 @@ def _redact_container(blob, options: IdOptions, detector, text_redaction, key: b
     copy = idcard_container.redact_container(blob, one, text_redaction)
     members = copy.members
     for m in members:
-        result.log.extend(_log(m.result, key))
+        result.log.extend(log_records(m.result, key))
         result.review.extend(f"{m.member}: {why}" for why in m.result.review)
         for name, seconds in m.result.timings.items():
             result.timings[name] = result.timings.get(name, 0.0) + seconds
-    result.log.extend(_log_record(blob.path, entry, key) for entry in copy.text_log)
+    result.log.extend(log_record(blob.path, entry, key) for entry in copy.text_log)
     result.log.extend({"record": "not_redacted", "path": blob.path, "reason": why} for why in copy.not_redacted)
     kinds = [m.result.kind for m in members if m.result.kind]
     result.kind = ", ".join(dict.fromkeys(kinds)) or None
@@ -274,7 +274,8 @@ def _redact_container(blob, options: IdOptions, detector, text_redaction, key: b
     return copy.data
 
 
-def _log(result: IdResult, key: bytes) -> list[dict]:
+def log_records(result: IdResult, key: bytes) -> list[dict]:
+    """The redaction log of one file: each mask drawn, with the masked value and keyed hash."""
     records = []
     for number, page in enumerate(result.pages, 1):
         for region in page.masks:

@@ -62,45 +62,53 @@ class Destination:
     only_changed: bool = False
 
 
-def redact_file(task: RedactTask, redaction: TextRedaction, destination: Destination, key: bytes) -> RedactResult:
-    blob, relative = task.blob, task.relative
+def redact_copy(blob: Blob, redaction: TextRedaction, key: bytes) -> tuple[bytes | None, RedactResult]:
+    """The verified copy's bytes (None when there is none) and what happened, in memory:
+    what `piiscan redact` writes and `piiscan serve` returns."""
     result = RedactResult(path=blob.path, size=blob.size)
     module = format_module(blob)
     if module is None:
         result.status, result.not_redacted = "not redacted", [_why_not(blob)]
-        return result
+        return None, result
     try:
         copy: RedactedCopy = module.redact(blob, redaction)
     except ExtractionError as exc:
         result.error = ErrorRecord(blob.path, exc.kind, exc.message)
-        return result
+        return None, result
     except Exception as exc:  # noqa: BLE001 - one bad file must not end the run
         result.error = ErrorRecord(blob.path, "corrupt", f"{type(exc).__name__}: {exc}"[:300])
-        return result
+        return None, result
     result.not_redacted = copy.not_redacted
-    result.log = [_log_record(blob.path, entry, key) for entry in copy.log]
+    result.log = [log_record(blob.path, entry, key) for entry in copy.log]
     if not copy.log:
-        if destination.only_changed:
-            result.status = "left out"
-            return result
         with blob.open() as stream:
             copy.data = stream.read()  # nothing found: the copy is the original, byte for byte
     # Unchanged copies are checked too: what the redactor's walk missed, the scan may not.
     problems = verify_bytes(blob.name, copy.data, [entry.replacement for entry in copy.log], redaction.detector, module)
     if problems:
         result.error = ErrorRecord(blob.path, "leak", "copy failed verification, not written: " + "; ".join(problems))
+        return None, result
+    result.status = "redacted" if copy.log else "unchanged"
+    return copy.data, result
+
+
+def redact_file(task: RedactTask, redaction: TextRedaction, destination: Destination, key: bytes) -> RedactResult:
+    data, result = redact_copy(task.blob, redaction, key)
+    if data is None:
         return result
-    target = destination.root / relative
+    if result.status == "unchanged" and destination.only_changed:
+        result.status = "left out"
+        return result
+    target = destination.root / task.relative
     try:
-        _write_private(target, copy.data, destination.force)
+        _write_private(target, data, destination.force)
     except FileExistsError:
-        result.error = ErrorRecord(blob.path, "exists", f"{target} exists (use --force to overwrite)")
+        result.status, result.error = "failed", ErrorRecord(task.blob.path, "exists", f"{target} exists (use --force to overwrite)")
         return result
     except OSError as exc:
-        result.error = ErrorRecord(blob.path, "unwritable", f"{target}: {exc.strerror or exc}")
+        result.status, result.error = "failed", ErrorRecord(task.blob.path, "unwritable", f"{target}: {exc.strerror or exc}")
         return result
     result.output = str(target)
-    result.status = "redacted" if copy.log else "unchanged"
     return result
 
 
@@ -116,7 +124,8 @@ def _why_not(blob: Blob) -> str:
     return "a format piiscan reads but cannot redact yet, no copy written"
 
 
-def _log_record(path: str, entry, key: bytes) -> dict:
+def log_record(path: str, entry, key: bytes) -> dict:
+    """A redaction log record: masked value, keyed hash, replacement, location."""
     r = entry.replacement
     record = {
         "record": "redaction",

@@ -1,0 +1,140 @@
+"""Real servers for the tests: `python -m piiscan serve` on a free loopback port, in a
+subprocess with its own config folder (token, hash key) and its own temp folder.
+
+Two servers per session, since one costs a few seconds to start: `server` (2 workers,
+the default limits) and `tight_server` (1 worker, 1 MB, 3 s, no queue) for the limits.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+START_TIMEOUT = 90
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+    token: str
+    log_path: Path
+    tmp_dir: Path
+    config_dir: Path
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def client(self, **kwargs) -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers=self.headers, timeout=120, **kwargs)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def workers(self) -> list[psutil.Process]:
+        """The worker processes (the fork server's children: Python's multiprocessing runs
+        the fork server and its resource tracker as the server's own children)."""
+        workers = []
+        for child in psutil.Process(self.process.pid).children(recursive=True):
+            try:
+                if child.name().startswith("python") and child.ppid() != self.process.pid:
+                    workers.append(child)
+            except psutil.NoSuchProcess:
+                pass
+        return workers
+
+    def wait_for_workers(self, count: int, timeout: float = 60) -> list[psutil.Process]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            workers = [w for w in self.workers() if w.status() != psutil.STATUS_ZOMBIE]
+            if len(workers) == count:
+                return workers
+            time.sleep(0.2)
+        raise AssertionError(f"expected {count} workers, have {len(self.workers())}")
+
+    def rss(self) -> int:
+        """Resident memory of the server and every process under it, in bytes."""
+        root = psutil.Process(self.process.pid)
+        total = 0
+        for process in [root, *root.children(recursive=True)]:
+            try:
+                total += process.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_server(base: Path, *options: str, token: str | None = "serve-test-token-0123456789") -> Server:
+    """Start `piiscan serve` with `options`; with a `token`, through a 0600 --token-file,
+    else the server generates its own in the config folder."""
+    base.mkdir(parents=True, exist_ok=True)
+    config_dir, tmp_dir = base / "config", base / "tmp"
+    tmp_dir.mkdir()
+    args = [sys.executable, "-m", "piiscan", "serve", "--port", str(port := free_port()), *options]
+    if token is not None:
+        token_file = base / "token"
+        token_file.write_text(token + "\n")
+        token_file.chmod(0o600)
+        args += ["--token-file", str(token_file)]
+    env = {**os.environ, "XDG_CONFIG_HOME": str(config_dir), "TMPDIR": str(tmp_dir)}
+    env.pop("PIISCAN_KEY_FILE", None)
+    log_path = base / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=Path(__file__).parents[2])
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            raise AssertionError(f"piiscan serve exited with {process.returncode}:\n{log_path.read_text()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"piiscan serve did not answer /healthz:\n{log_path.read_text()}")
+        time.sleep(0.2)
+    if token is None:
+        token = (config_dir / "piiscan" / "serve.token").read_text().strip()
+    return Server(process, url, token, log_path, tmp_dir, config_dir)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    running = start_server(tmp_path_factory.mktemp("serve"), "--workers", "2")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def tight_server(tmp_path_factory):
+    """One worker, 1 MB bodies, 3 s per request, no queue; its token generated by itself."""
+    running = start_server(tmp_path_factory.mktemp("serve-tight"), "--workers", "1", "--max-size", "1MB",
+                           "--timeout", "3", "--queue", "0", token=None)
+    yield running
+    running.stop()
