@@ -61,6 +61,9 @@ def default_engine() -> str:
     return "tesseract" if available() else "rapidocr"
 
 
+MIN_SIDE = 8  # pixels: a thinner image holds no readable text
+
+
 def available_engines() -> list[str]:
     from piiscan.ocr.tesseract import available
 
@@ -91,6 +94,8 @@ def read_lines(image, engine: str | None = None) -> tuple[list[OcrLine], float |
     from rapidocr's slanted box quadrilaterals; None for Tesseract, whose lines are whole
     lines in reading order already."""
     engine = engine or default_engine()
+    if min(image.size) < MIN_SIDE:
+        return [], None  # no line of text fits (and rapidocr's resizing fails on such a strip)
     if engine == "tesseract":
         from piiscan.ocr.tesseract import TesseractError, ocr_tesseract
 
