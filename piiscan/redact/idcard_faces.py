@@ -2,7 +2,7 @@
 
 OpenCV's Haar cascades (frontal face "default" and "alt2", shipped with opencv-python < 5;
 FACTS.md) run on the grey image (global histogram equalisation loses faces on light cards;
-local contrast, CLAHE, is the second try). A detection counts when both cascades agree, or
+local contrast, CLAHE, is a second look, which finds faded ghost images). A detection counts when both cascades agree, or
 when one of them is sure of it (many neighbours); the ghost image is faint and small, so the
 image is searched down to faces of 16 pixels (at 800 pixels wide). Each face box is then widened to the portrait
 around it (hair, ears, neck and shoulders: a passport photo is about twice as wide as the
@@ -49,11 +49,11 @@ def find_faces(image, text_boxes=()) -> list[Face]:
     scale = min(1.0, MAX_SIDE / max(grey.shape))
     if scale < 1.0:
         grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    found = _detect(grey, scale)
-    if not found[0] and not found[1]:
-        # A dark or washed-out scan: local contrast (global equalisation loses the faces
-        # on a light card).
-        found = _detect(cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(grey), scale)
+    # As it is, and with local contrast (CLAHE): a dark or washed-out scan, and a faded ghost
+    # image, show their faces only after it (global equalisation loses them on a light card).
+    plain = _detect(grey, scale)
+    local = _detect(cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(grey), scale)
+    found = [plain[0] + local[0], plain[1] + local[1]]
     text_boxes = list(text_boxes)
     boxes = [b for b in _agreed(found) if not _holds_text(b, text_boxes)]
     boxes.sort(key=lambda b: -(b[2] - b[0]) * (b[3] - b[1]))

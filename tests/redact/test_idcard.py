@@ -349,3 +349,17 @@ def test_a_watermark_that_does_not_read_back_is_drawn_stronger(id_detector, monk
     assert copy is not None and result.status == "redacted", result.error
     assert len(sizes) == 2 and sizes[1] > sizes[0]
     assert result.pages[0].watermark_size == sizes[1]
+
+
+def test_a_faded_ghost_image_is_still_found():
+    """The ghost image is printed faint; on a light scan only local contrast shows its face."""
+    from piiscan.redact.idcard_faces import find_faces
+    from piiscan.redact.idcard_text import overlap
+
+    doc = make_document("nl_passport", seed=2)
+    image, box = doc.image.copy(), doc.boxes["ghost_photo"]
+    ghost = image.crop(box)
+    image.paste(Image.blend(ghost, Image.new("RGB", ghost.size, (235, 235, 235)), 0.7), box[:2])
+    faces = find_faces(image)
+    assert len(faces) == 2
+    assert any(f.ghost and overlap(f.box, box) > 0.5 for f in faces)
