@@ -90,7 +90,9 @@ def test_a_failing_tesseract_falls_back_to_rapidocr(monkeypatch):
 
     monkeypatch.setattr(tesseract, "ocr_tesseract", broken)
     monkeypatch.setattr(engine, "_ocr_rapidocr", lambda image: ([OcrLine("rapid", (0, 0, 1, 1), 1.0)], 0.0))
-    assert [line.text for line in engine.ocr_image(object(), "tesseract")] == ["rapid"]
+    from PIL import Image
+
+    assert [line.text for line in engine.ocr_image(Image.new("RGB", (200, 60), "white"), "tesseract")] == ["rapid"]
 
 
 HAS_TESSERACT = shutil.which("tesseract") is not None

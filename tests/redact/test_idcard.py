@@ -138,7 +138,7 @@ def test_signature_is_masked(redacted):
 
 def test_log_records_hold_masked_values_only(redacted):
     doc, _copy, result, _decoded = redacted["be_back_scan"]
-    records = idcard._log(result, b"k" * 32)
+    records = idcard.log_records(result, b"k" * 32)
     text = json.dumps(records)
     assert doc.truth["national_number_compact"] not in text and doc.truth["national_number"] not in text
     labels = {r["entity_type"] for r in records}
