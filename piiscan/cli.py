@@ -170,8 +170,9 @@ def _register_commands() -> None:
     from piiscan.redact.command import redact
     from piiscan.redact.idcard_command import redact_id
     from piiscan.serve.command import serve
+    from piiscan.watch.command import watch
 
-    for command in (redact, redact_id, serve):
+    for command in (redact, redact_id, serve, watch):
         main.add_command(command)
 
 

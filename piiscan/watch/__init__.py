@@ -1,0 +1,1 @@
+"""`piiscan watch`: redact files dropped into a folder, as they arrive."""
