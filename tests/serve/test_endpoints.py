@@ -225,6 +225,23 @@ def test_redact_id_as_json(client, be_eid):
     _check_id_copy(be_eid, base64.b64decode(body["data"]), body["summary"])
 
 
+def test_redact_id_on_a_scanned_a4_page_with_both_sides(client):
+    """What a client uploads in practice: both sides of an eID photocopied on one A4 page, a
+    little askew, as JPEG."""
+    scan = make_document("be_eid", side="both", variant="scan", seed=8)
+    buffer = io.BytesIO()
+    scan.image.save(buffer, "JPEG", quality=85)
+    response = client.post("/v1/redact-id", data=ID_FORM, files={"file": ("scan.jpg", buffer.getvalue(), "image/jpeg")})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "image/jpeg"
+    summary = json.loads(response.headers["x-piiscan-summary"])
+    assert summary["status"] in ("redacted", "review") and summary["kind"] == "BE eID"
+    image = Image.open(io.BytesIO(response.content))
+    assert image.size == scan.image.size
+    for region in ("photo", "mrz", "national_number", "document_number"):
+        assert _mostly_black(image, scan.boxes[region]), region
+
+
 def test_redact_id_refuses_what_is_not_an_id_document(client):
     page = Image.new("RGB", (700, 300), "white")
     ImageDraw.Draw(page).text((40, 120), "Boodschappenlijst: brood, kaas, appels", fill="black")
