@@ -39,9 +39,10 @@ LOG_NAME = "piiscan-watch-log.jsonl"
 @click.option("--polling", is_flag=True, help="Poll even where inotify works (network shares: inotify does not see changes made by other machines).")
 @click.option("--once", is_flag=True, help="Handle what is in INBOX now, then exit (for cron).")
 @click.option("--max-file-size", default=str(DEFAULT_MAX_FILE_SIZE), show_default=True, help="Larger files fail (e.g. 500MB).")
+@click.option("--timeout", type=click.FloatRange(0), default=600, show_default=True, help="Seconds one file may take (0: no limit); a file that hangs a parser fails.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), help=f"Log (JSONL, appended, masked values only; default: OUT/{LOG_NAME}).")
 def watch(inbox, out_dir, mode, style, purpose, recipient, date, remove_originals, poll, settle, rescan, polling, once,
-          max_file_size, log_path):
+          max_file_size, timeout, log_path):
     """Watch INBOX and write a redacted copy of every file dropped into it (subfolders too)
     into --out, once each file is completely written. Every copy is verified as by `piiscan
     redact` / `piiscan redact-id`. A file that gets no safe copy is moved to INBOX/failed/
@@ -87,7 +88,7 @@ def watch(inbox, out_dir, mode, style, purpose, recipient, date, remove_original
             log.write(json.dumps(record, ensure_ascii=False) + "\n")
             log.flush()
 
-        processor = Processor(mode, out_dir, key, style=style, id_options=id_options)
+        processor = Processor(mode, out_dir, key, style=style, id_options=id_options, timeout=timeout or None)
         previous = _on_stop_signals(stop)
         try:
             Inbox(inbox, out_dir, processor, state, options, summary, write, echo).run(stop)

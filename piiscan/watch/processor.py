@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import multiprocessing
 import os
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,15 +51,31 @@ def free_relative(root: Path, relative: str, also: tuple[str, ...] = ()) -> str:
     return candidate
 
 
+class Timeout(Exception):
+    pass
+
+
+def _child(run, task, send) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        send.send(("result", run(task)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the watch, which goes on
+        send.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
+    finally:
+        send.close()
+
+
 class Processor:
     """Makes the copy of one inbox file in `out_dir`."""
 
-    def __init__(self, mode: str, out_dir: Path, key: bytes, style: str = "label", id_options=None):
+    def __init__(self, mode: str, out_dir: Path, key: bytes, style: str = "label", id_options=None,
+                 timeout: float | None = None):
         from piiscan.redact.job import Destination
 
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
-        self.mode, self.out_dir, self.key = mode, out_dir, key
+        self.mode, self.out_dir, self.key, self.timeout = mode, out_dir, key, timeout
         self.destination = Destination(out_dir)  # never force: see free_relative
         if mode == "id":
             from piiscan.detect.engine import Detector
@@ -67,6 +85,12 @@ class Processor:
                 raise ValueError("id mode needs IdOptions (the watermark's purpose)")
             self.id_options = id_options
             self.detector = Detector(entities=ENTITIES)  # what redact-id reads off a document
+            # A mail or an archive dropped in: its ID attachments masked, the rest redacted.
+            from piiscan.redact.styles import Replacer
+            from piiscan.redact.text import TextRedaction
+            from piiscan.run.runner import build_detector
+
+            self.text_redaction = TextRedaction(build_detector(Settings()), Replacer(style, key))
         else:
             from piiscan.redact.styles import Replacer
             from piiscan.redact.text import TextRedaction
@@ -81,7 +105,10 @@ class Processor:
         output = free_relative(self.out_dir, relative)
         try:
             task = RedactTask(file_blob(path, str(path)), output)
-            result = self._run(task)
+            result = self._run(task) if not self.timeout else self._run_with_timeout(task)
+        except Timeout:
+            return Outcome(relative, "failed", False, reason=f"took more than {self.timeout:g} s (a parser hanging on it?)",
+                           error="timeout")
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the watch
             return Outcome(relative, "failed", False, reason=self.scrub(f"{type(exc).__name__}: {exc}"[:300]),
                            error="internal")
@@ -94,10 +121,36 @@ class Processor:
             options = self.id_options
             if options.date is None:  # a watch runs for months: each copy carries its own day
                 options = dataclasses.replace(options, date=datetime.date.today().isoformat())
-            return redact_id_file(task, options, self.destination, self.key, detector=self.detector)
+            return redact_id_file(task, options, self.destination, self.key, detector=self.detector,
+                                  text_redaction=self.text_redaction)
         from piiscan.redact.job import redact_file
 
         return redact_file(task, self.redaction, self.destination, self.key)
+
+    def _run_with_timeout(self, task):
+        """`_run` in a forked child, killed after `timeout` seconds: a parser that hangs on
+        one file must not stall the watch. The child ignores the stop signals: the watch
+        decides (a second signal kills the child with it)."""
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(self._run, task, send), daemon=True)
+        child.start()
+        send.close()
+        try:
+            if not receive.poll(self.timeout):
+                raise Timeout
+            try:
+                kind, value = receive.recv()
+            except EOFError:
+                raise RuntimeError(f"the process handling it died (exit code {child.exitcode})") from None
+        finally:
+            if child.is_alive():
+                child.kill()
+            child.join()
+            receive.close()
+        if kind == "error":
+            raise RuntimeError(value)
+        return value
 
     def _outcome(self, relative: str, result) -> Outcome:
         output = os.path.relpath(result.output, self.out_dir) if result.output else None
