@@ -167,12 +167,13 @@ def entities() -> None:
 
 def _register_commands() -> None:
     # Imported here, not at the top: redact imports this module for its option parsing.
+    from piiscan.audit.command import audit, find
     from piiscan.redact.command import redact
     from piiscan.redact.idcard_command import redact_id
     from piiscan.serve.command import serve
     from piiscan.watch.command import watch
 
-    for command in (redact, redact_id, serve, watch):
+    for command in (redact, redact_id, audit, find, serve, watch):
         main.add_command(command)
 
 

@@ -1,0 +1,1 @@
+"""`piiscan audit` and `piiscan find`: scheduled scans with state, retention and reports."""
