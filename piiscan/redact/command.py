@@ -19,6 +19,7 @@ import click
 from piiscan.config import DEFAULT_MAX_FILE_SIZE, Settings
 from piiscan.model import ErrorRecord, Skip
 from piiscan.privacy import load_or_create_key
+from piiscan.report.summary import count_line, listed
 from piiscan.redact.styles import STYLES, Replacer
 from piiscan.report.output import open_output
 from piiscan.report.records import error_record
@@ -53,15 +54,9 @@ class RedactSummary:
         order = ("redacted", "unchanged", "left out", "not redacted", "failed")
         lines = ["piiscan redact: " + ", ".join(f"{self.counts[s]} {s}" for s in order if self.counts[s])]
         if self.replaced:
-            lines.append(f"  {sum(self.replaced.values())} values replaced: "
-                         + ", ".join(f"{t} {n}" for t, n in self.replaced.most_common()))
-        for title, items in (("not redacted (left out of the copy or only partly redacted)", self.not_redacted),
-                             ("failed (no copy written)", self.failed)):
-            if items:
-                lines.append(f"  {title}:")
-                lines.extend(f"    {item}" for item in items[:20])
-                if len(items) > 20:
-                    lines.append(f"    ... and {len(items) - 20} more (see the log)")
+            lines.append(count_line("values replaced", self.replaced))
+        lines += listed((("not redacted (left out of the copy or only partly redacted)", self.not_redacted),
+                         ("failed (no copy written)", self.failed)))
         return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ import click
 
 from piiscan.config import DEFAULT_MAX_FILE_SIZE, Settings
 from piiscan.privacy import load_or_create_key
+from piiscan.report.summary import count_line, listed
 from piiscan.redact.styles import STYLES
 from piiscan.run.pool import default_workers
 from piiscan.run.runner import build_detector
@@ -65,14 +66,9 @@ class IdSummary:
         if self.kinds:
             lines.append("  documents: " + ", ".join(f"{k} {n}" for k, n in self.kinds.most_common()))
         if self.masked:
-            lines.append(f"  {sum(self.masked.values())} areas masked: " + ", ".join(f"{t} {n}" for t, n in self.masked.most_common()))
-        for title, items in (("review (written and verified, but a fallback mask was used: check by eye)", self.review),
-                             ("no copy written", self.no_copy)):
-            if items:
-                lines.append(f"  {title}:")
-                lines.extend(f"    {item}" for item in items[:20])
-                if len(items) > 20:
-                    lines.append(f"    ... and {len(items) - 20} more (see the log)")
+            lines.append(count_line("areas masked", self.masked))
+        lines += listed((("review (written and verified, but a fallback mask was used: check by eye)", self.review),
+                         ("no copy written", self.no_copy)))
         return "\n".join(lines)
 
 

@@ -54,3 +54,24 @@ class Summary:
         if self.error_kinds:
             lines.append("  failed: " + ", ".join(f"{k} {v}" for k, v in self.error_kinds.most_common()))
         return "\n".join(lines)
+
+
+# Shared by the summaries of the copy commands (redact, redact-id, watch).
+LISTED = 20  # items shown per list; the log has them all
+
+
+def count_line(what: str, counter: Counter) -> str:
+    """"  12 values replaced: IBAN_CODE 7, PERSON 5"."""
+    return f"  {sum(counter.values())} {what}: " + ", ".join(f"{t} {n}" for t, n in counter.most_common())
+
+
+def listed(sections) -> list[str]:
+    """Each non-empty (title, items) as a heading and its first LISTED items."""
+    lines = []
+    for title, items in sections:
+        if items:
+            lines.append(f"  {title}:")
+            lines.extend(f"    {item}" for item in items[:LISTED])
+            if len(items) > LISTED:
+                lines.append(f"    ... and {len(items) - LISTED} more (see the log)")
+    return lines

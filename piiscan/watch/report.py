@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from piiscan.report.summary import count_line, listed
 from piiscan.watch.processor import Outcome
 
 MAX_SHOWN = 6  # masked values on one progress line; the log has them all
@@ -60,13 +61,7 @@ class WatchSummary:
             parts.append(f"{self.removed} originals removed")
         lines = ["piiscan watch: " + (", ".join(parts) or "nothing to do")]
         if self.masked:
-            lines.append(f"  {sum(self.masked.values())} values masked: "
-                         + ", ".join(f"{t} {n}" for t, n in self.masked.most_common()))
-        for title, items in (("set aside in failed/ (no safe copy)", self.failed),
-                             ("still being written, left for the next run", self.left_for_later)):
-            if items:
-                lines.append(f"  {title}:")
-                lines.extend(f"    {item}" for item in items[:20])
-                if len(items) > 20:
-                    lines.append(f"    ... and {len(items) - 20} more (see the log)")
+            lines.append(count_line("values masked", self.masked))
+        lines += listed((("set aside in failed/ (no safe copy)", self.failed),
+                         ("still being written, left for the next run", self.left_for_later)))
         return "\n".join(lines)
