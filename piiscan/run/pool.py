@@ -23,7 +23,9 @@ from piiscan.run.worker import FileResult
 _CONTEXT = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
 
 
-def _serve(conn: Connection, scan: Callable[[Blob], FileResult]) -> None:
+def _serve(conn: Connection, scan: Callable[[Blob], FileResult], initializer: Callable[[], None] | None = None) -> None:
+    if initializer is not None:
+        initializer()
     while True:
         try:
             blob = conn.recv()
@@ -47,8 +49,10 @@ class _Worker:
 
 
 class ScanPool:
-    def __init__(self, scan: Callable[[Blob], FileResult], workers: int, timeout: float | None):
+    def __init__(self, scan: Callable[[Blob], FileResult], workers: int, timeout: float | None,
+                 initializer: Callable[[], None] | None = None):
         self.scan = scan
+        self.initializer = initializer  # run first in each worker
         self.size = max(1, workers)
         self.timeout = timeout
         self.workers: list[_Worker] = []
@@ -72,7 +76,7 @@ class ScanPool:
 
     def _start(self) -> _Worker:
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_serve, args=(child, self.scan), daemon=True)
+        process = _CONTEXT.Process(target=_serve, args=(child, self.scan, self.initializer), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)

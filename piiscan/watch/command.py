@@ -96,6 +96,7 @@ def watch(inbox, out_dir, mode, style, purpose, recipient, date, remove_original
             echo(summary.render())
             sys.exit(EXIT_INTERRUPTED)
         finally:
+            processor.close()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
     echo(summary.render())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import multiprocessing
 import os
 import signal
 from dataclasses import dataclass, field
@@ -55,15 +54,14 @@ class Timeout(Exception):
     pass
 
 
-def _child(run, task, send) -> None:
+def _leave_signals_to_the_watch() -> None:
+    """In the worker: a Ctrl-C at the terminal is the watch's to handle (it finishes the file
+    in hand; a second one stops it and its worker), so the worker leaves the terminal's
+    process group; SIGTERM keeps its default, which is how the watch (and multiprocessing at
+    exit) stops a worker."""
+    os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    try:
-        send.send(("result", run(task)))
-    except BaseException as exc:  # noqa: BLE001 - reported to the watch, which goes on
-        send.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
-    finally:
-        send.close()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class Processor:
@@ -76,6 +74,7 @@ class Processor:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         self.mode, self.out_dir, self.key, self.timeout = mode, out_dir, key, timeout
+        self._pool = None  # the worker process, started on the first file (with a timeout)
         self.destination = Destination(out_dir)  # never force: see free_relative
         if mode == "id":
             from piiscan.detect.engine import Detector
@@ -128,29 +127,24 @@ class Processor:
         return redact_file(task, self.redaction, self.destination, self.key)
 
     def _run_with_timeout(self, task):
-        """`_run` in a forked child, killed after `timeout` seconds: a parser that hangs on
-        one file must not stall the watch. The child ignores the stop signals: the watch
-        decides (a second signal kills the child with it)."""
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(self._run, task, send), daemon=True)
-        child.start()
-        send.close()
-        try:
-            if not receive.poll(self.timeout):
+        """`_run` in a worker process (forked once, reused), replaced when a file takes more
+        than `timeout` seconds: a parser that hangs on one file must not stall the watch."""
+        from piiscan.run.pool import ScanPool
+        from piiscan.run.worker import FileResult
+
+        if self._pool is None:
+            self._pool = ScanPool(self._run, 1, self.timeout, initializer=_leave_signals_to_the_watch).__enter__()
+        result = next(self._pool.map([task]))
+        if isinstance(result, FileResult):  # the pool's answer for a timeout or a dead worker
+            if result.error.kind == "timeout":
                 raise Timeout
-            try:
-                kind, value = receive.recv()
-            except EOFError:
-                raise RuntimeError(f"the process handling it died (exit code {child.exitcode})") from None
-        finally:
-            if child.is_alive():
-                child.kill()
-            child.join()
-            receive.close()
-        if kind == "error":
-            raise RuntimeError(value)
-        return value
+            raise RuntimeError(result.error.message)
+        return result
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.__exit__(None, None, None)
+            self._pool = None
 
     def _outcome(self, relative: str, result) -> Outcome:
         output = os.path.relpath(result.output, self.out_dir) if result.output else None

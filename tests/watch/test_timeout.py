@@ -26,10 +26,13 @@ def test_a_file_taking_too_long_fails_and_the_next_one_is_handled(tmp_path, monk
         return real(task)
 
     monkeypatch.setattr(processor, "_run", hanging_on_one)
-    hung = processor.process(inbox / "hangt.txt", "hangt.txt")
+    try:
+        hung = processor.process(inbox / "hangt.txt", "hangt.txt")
+        done = processor.process(inbox / "brief.txt", "brief.txt")
+    finally:
+        processor.close()
     assert not hung.ok and hung.error == "timeout" and "more than 2 s" in hung.reason
     assert not (out / "hangt.txt").exists()
-    done = processor.process(inbox / "brief.txt", "brief.txt")
     assert done.ok and done.status == "redacted", done.reason
     assert iban not in (out / "brief.txt").read_text()
 
@@ -42,5 +45,8 @@ def test_a_crash_in_the_child_is_a_failure_with_its_reason(tmp_path, monkeypatch
         raise MemoryError("parser ran out of memory")
 
     monkeypatch.setattr(processor, "_run", crashing)
-    outcome = processor.process(tmp_path / "a.txt", "a.txt")
+    try:
+        outcome = processor.process(tmp_path / "a.txt", "a.txt")
+    finally:
+        processor.close()
     assert not outcome.ok and outcome.error == "internal" and "MemoryError" in outcome.reason
