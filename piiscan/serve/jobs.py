@@ -54,12 +54,18 @@ def scan(name: str, data: bytes) -> Outcome:
     result = scan_to_records(blob, _state["detector"], _state["key"], include_values=False)
     if result.skipped:
         return Outcome.failed("unsupported_type", f"not scanned: {result.skipped}")
-    if result.error is not None:
+    if result.error is not None and not result.records:
         return Outcome.failed("unreadable", f"{result.error.kind}: {result.error.message}")
+    # A file that broke off part-way (a truncated PDF, a page budget spent) still answers with
+    # what was read before, as `piiscan scan` reports it, marked incomplete.
+    errors = [error_record(e) for e in result.member_errors]
+    if result.error is not None:
+        errors.append(error_record(result.error))
     return Outcome(summary={
         "findings": result.records,
         "counts": dict(Counter(r["entity_type"] for r in result.records)),
-        "errors": [error_record(e) for e in result.member_errors],
+        "errors": errors,
+        "complete": result.error is None,
     })
 
 

@@ -139,7 +139,10 @@ _SCHEMAS = {
             "counts": {"type": "object", "additionalProperties": {"type": "integer"},
                        "description": "Findings per entity type."},
             "errors": {"type": "array", "items": _ref("ErrorRecord"),
-                       "description": "Members of an archive or mail that could not be read; the rest was scanned."},
+                       "description": "Members of an archive or mail that could not be read (the rest was scanned), "
+                                      "and the file's own error when it broke off part-way (see `complete`)."},
+            "complete": {"type": "boolean",
+                         "description": "false: the file broke off part-way; `findings` holds what was read before."},
         },
     },
     "Replacement": {

@@ -101,3 +101,34 @@ def test_admission_gives_up_after_the_wait():
             return admission.waiting
 
     assert asyncio.run(scenario()) == 0
+
+
+def test_a_scan_that_breaks_off_part_way_answers_with_what_was_read(monkeypatch):
+    """As `piiscan scan` does: the findings before the break, the file's error, complete false."""
+    import random
+
+    from piiscan import extract as registry
+    from piiscan import synth
+    from piiscan.model import ExtractionError, Location, Segment
+    from piiscan.privacy import load_or_create_key
+    from piiscan.serve import jobs
+
+    iban = synth.iban(random.Random(3))
+
+    class Breaking:
+        library = "test"
+
+        @staticmethod
+        def load():
+            def extractor(blob):
+                yield Segment(f"Pagina 1: rekening {iban}", Location(page=1))
+                raise ExtractionError("corrupt", "page 2: broken stream")
+            return extractor
+
+    monkeypatch.setitem(registry._BY_SUFFIX, ".brk", Breaking())
+    jobs.initialize(load_or_create_key())
+    outcome = jobs.scan("stuk.brk", b"...")
+    assert outcome.summary["complete"] is False
+    assert [f["entity_type"] for f in outcome.summary["findings"]] == ["IBAN_CODE"]
+    assert outcome.summary["errors"][-1]["error"] == "corrupt"
+    assert iban not in str(outcome.summary) and iban.replace(" ", "") not in str(outcome.summary)
