@@ -42,6 +42,7 @@ class AuditOutcome:
     files_read: list[str] = field(default_factory=list)
     files_unchanged: int = 0
     files_touched: int = 0
+    files_moved: int = 0  # known files found under a new path (not read)
     files_deleted: int = 0
     files_skipped: int = 0  # unsupported formats, read or not
     files_total: int = 0
@@ -134,6 +135,11 @@ def run_audit(
                     outcome.files_touched += 1
                     with state.transaction():
                         recorder.record_touched(conn, plan, run_id)
+                elif plan.decision is Decision.MOVED:
+                    outcome.files_moved += 1
+                    with state.transaction():
+                        recorder.record_moved(conn, plan, run_id)
+                    known.pop(plan.moved_from, None)  # moved, not deleted
                 else:
                     pending[plan.path] = plan
                     yield blob

@@ -6,6 +6,9 @@ Per file, cheapest test first:
      a `touch`) only get their new stat recorded;
   3. otherwise, or when the file is new, or when it was read with other rules or
      settings, or when its last read failed for a reason that may pass (a timeout): read.
+A new path whose bytes are those of a known file that is no longer on disk is that file,
+moved or renamed (a folder reorganised): its record moves with it, findings and first_seen
+included, instead of everything in it being reported as new.
 
 A file whose content changed while keeping its size and mtime (a tool that restores the
 mtime) is not noticed; that is the price of not opening unchanged files, the same bargain
@@ -35,6 +38,7 @@ class Decision(Enum):
     UNCHANGED = "unchanged"  # same size and mtime: not opened
     TOUCHED = "touched"  # new stat, same content: stat recorded, not scanned
     READ = "read"  # new, changed, or read with other rules: scanned
+    MOVED = "moved"  # a known file under a new path (same bytes, the old path gone): not scanned
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class Plan:
     sha256: str | None
     decision: Decision
     known: Known | None
+    moved_from: str | None = None  # MOVED: the path the state knew it by
 
 
 def load_known(conn: sqlite3.Connection) -> dict[str, Known]:
@@ -81,6 +86,8 @@ class Planner:
     def __init__(self, known: dict[str, Known], fingerprint: str):
         self.known = known
         self.fingerprint = fingerprint
+        self._by_content: dict[tuple[str, int], list[str]] | None = None  # built on the first new file
+        self._claimed: set[str] = set()  # old paths already matched to a new one in this run
 
     def plan(self, blob: Blob, root: str) -> Plan:
         try:
@@ -98,7 +105,25 @@ class Planner:
                 if sha is not None and sha == known.sha256:
                     return Plan(blob.path, root, size, mtime_ns, sha, Decision.TOUCHED, known)
                 return Plan(blob.path, root, size, mtime_ns, sha, Decision.READ, known)
-        return Plan(blob.path, root, size, mtime_ns, content_sha256(blob), Decision.READ, known)
+        sha = content_sha256(blob)
+        if known is None and sha is not None:
+            moved_from = self._moved_from(sha, size)
+            if moved_from is not None:
+                return Plan(blob.path, root, size, mtime_ns, sha, Decision.MOVED, self.known[moved_from], moved_from)
+        return Plan(blob.path, root, size, mtime_ns, sha, Decision.READ, known)
+
+    def _moved_from(self, sha: str, size: int) -> str | None:
+        """A known file with these bytes, read with these rules, whose path is gone."""
+        if self._by_content is None:
+            self._by_content = {}
+            for path, k in self.known.items():
+                if k.sha256 and k.status in ("ok", "skipped") and k.fingerprint == self.fingerprint:
+                    self._by_content.setdefault((k.sha256, k.size), []).append(path)
+        for old in self._by_content.get((sha, size), ()):
+            if old not in self._claimed and not os.path.lexists(old):
+                self._claimed.add(old)
+                return old
+        return None
 
 
 def scan_fingerprint(settings: Settings, rules_dir: Path | None = None) -> str:

@@ -141,6 +141,16 @@ def record_touched(conn: sqlite3.Connection, plan: Plan, run_id: int) -> None:
     )
 
 
+def record_moved(conn: sqlite3.Connection, plan: Plan, run_id: int) -> None:
+    """A known file under a new path: the record (and with it every finding, first_seen and
+    open retention breach) follows it."""
+    conn.execute(
+        "UPDATE files SET path = ?, root = ?, size = ?, mtime_ns = ?, seen_run = ? WHERE path = ?",
+        (plan.path, plan.root, plan.size, plan.mtime_ns, run_id, plan.moved_from),
+    )
+    conn.execute("UPDATE breaches SET path = ? WHERE path = ? AND resolved_run IS NULL", (plan.path, plan.moved_from))
+
+
 def record_unchanged(conn: sqlite3.Connection, paths: list[tuple[str, str]], run_id: int) -> None:
     """(path, root) pairs found unchanged on disk: only their seen_run moves."""
     conn.executemany("UPDATE files SET seen_run = ?, root = ? WHERE path = ?", [(run_id, root, path) for path, root in paths])

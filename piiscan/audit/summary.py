@@ -19,7 +19,8 @@ def render(o: AuditOutcome) -> str:
     since = f"since run {o.last_complete}" if o.last_complete else "first audit"
     lines = [
         f"piiscan audit: run {o.run_id}, {o.files_total} files ({len(o.files_read)} read, "
-        f"{o.files_unchanged + o.files_touched} unchanged, {o.files_deleted} deleted) in {o.seconds:.1f} s",
+        f"{o.files_unchanged + o.files_touched} unchanged, " + (f"{o.files_moved} moved, " if o.files_moved else "")
+        + f"{o.files_deleted} deleted) in {o.seconds:.1f} s",
         f"  new ({since}): {o.new_findings} findings"
         + (" (" + ", ".join(f"{t} {n}" for t, n in o.new_by_type.most_common()) + ")" if o.new_by_type else "")
         + f"; {o.resolved_findings} resolved",

@@ -1,5 +1,5 @@
 """Incremental audits: unchanged files are not read, touched ones not rescanned, changed ones
-rescanned with their findings diffed, deleted and renamed files retire their findings."""
+rescanned with their findings diffed, deleted files retire their findings, moved files keep them."""
 
 from __future__ import annotations
 
@@ -101,15 +101,32 @@ def test_deleted_file_retires_its_findings(share, db, detector):
     assert third.files_deleted == 0 and third.resolved_findings == 0
 
 
-def test_renamed_file_is_a_deletion_and_an_addition(share, db, detector):
-    audit(share, db, detector)
-    old, new = share / "hr" / "notities.txt", share / "hr" / "notities-2024.txt"
+def test_renamed_file_keeps_its_findings_and_is_not_read(share, db, detector):
+    first = audit(share, db, detector)
+    (share / "archief").mkdir()
+    old, new = share / "hr" / "notities.txt", share / "archief" / "notities-2024.txt"
     old.rename(new)
+    before = {(t, h, loc): n for (p, t, h, loc), n in present(db).items() if p == str(old)}
     second = audit(share, db, detector)
-    assert second.files_read == [str(new)] and second.files_deleted == 1
-    assert second.new_by_type == {"EMAIL_ADDRESS": 1} and second.resolved_findings == 1
-    assert {p for (p, *_), n in present(db).items()} >= {str(new)}
+    assert second.files_read == [] and second.files_moved == 1 and second.files_deleted == 0
+    assert second.new_by_type == {} and second.resolved_findings == 0
+    after = {(t, h, loc): n for (p, t, h, loc), n in present(db).items() if p == str(new)}
+    assert after == before and after
     assert str(old) not in {p for (p, *_) in present(db)}
+    assert second.findings_total == first.findings_total
+
+
+def test_a_copy_is_a_new_file_and_a_changed_move_is_read(share, db, detector):
+    audit(share, db, detector)
+    notes = share / "hr" / "notities.txt"
+    (share / "hr" / "kopie.txt").write_bytes(notes.read_bytes())  # the original stays: a copy
+    moved = share / "finance" / "betaling-oud.txt"
+    (share / "finance" / "betaling.txt").rename(moved)
+    moved.write_text(moved.read_text() + "Nog te betalen.\n")  # moved and changed: not the same bytes
+    second = audit(share, db, detector)
+    assert sorted(second.files_read) == sorted([str(share / "hr" / "kopie.txt"), str(moved)])
+    assert second.files_moved == 0 and second.files_deleted == 1
+    assert second.new_by_type == {"EMAIL_ADDRESS": 1, "IBAN_CODE": 1} and second.resolved_findings == 1
 
 
 def test_a_file_that_comes_back_is_new_again(share, db, detector):
