@@ -25,6 +25,8 @@ from piiscan.run.worker import scan_blob
 from piiscan.sources.blob import memory_blob
 
 MAX_PROBLEMS = 5
+# Text read off an image (OCR) is not redacted by `piiscan redact`; an ID-document copy is.
+_IMAGE_HINT = " — text in an image: ID-document copies are masked by piiscan redact-id"
 _WORDS = ("PERSON", "POSTAL_ADDRESS")
 _SEPARATORS = re.compile(r"[\s.\-/()]+")
 
@@ -49,7 +51,8 @@ def verify(copy: Blob, replacements: Iterable[Replacement], detector: Detector, 
             continue
         if finding.value not in ours and finding.value.strip() not in ours:
             where = finding.location.as_dict()
-            problems.append(f"{finding.path}: still holds a {finding.entity_type} ({where or 'offset ' + str(finding.start)})")
+            hint = _IMAGE_HINT if where.get("part") == "ocr" else ""
+            problems.append(f"{finding.path}: still holds a {finding.entity_type} ({where or 'offset ' + str(finding.start)}){hint}")
     with copy.open() as stream:
         data = stream.read()
     texts = list(_raw_texts(module, data))

@@ -212,3 +212,14 @@ def test_heic_without_a_decoder_is_a_clear_error(tmp_path, monkeypatch):
     scan = CliRunner().invoke(main, ["scan", str(tmp_path / "foto.heic"), "--format", "jsonl", "--workers", "1", "--no-progress"])
     # skipped like a .7z without py7zr: counted, with the install hint in the summary
     assert "1 skipped" in scan.stderr and "piiscan-benelux[heic]" in scan.stderr
+
+
+def test_plain_redact_refuses_a_mail_with_an_id_card_and_points_to_redact_id(id_card, iban, rapidocr):
+    from piiscan.redact.job import redact_copy
+
+    data = bytes(_message(iban, _png(id_card.image)))
+    redaction = TextRedaction(Detector(), Replacer("label", b"k" * 32))
+    copy, result = redact_copy(memory_blob("verzoek.eml", data), redaction, b"k" * 32)
+    assert copy is None and result.error.kind == "leak"
+    assert "attachments/id-kaart.png: still holds a" in result.error.message
+    assert "piiscan redact-id" in result.error.message
