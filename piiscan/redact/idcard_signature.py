@@ -29,6 +29,7 @@ def signature_areas(lines, skip: set[int], mrz_boxes: list[Box], portraits: list
     printed = _printed(lines, skip)
     scribbles = [line.box for i, line in enumerate(lines) if i not in skip and i not in printed]
     stops = [lines[i].box for i in printed] + list(mrz_boxes)
+    written = {lines[i].box for i in printed if _could_be_handwritten(lines[i].text)}
     labels = [i for i, line in enumerate(lines) if i not in skip and _SIGNATURE_LABEL.search(plain(line.text))
               and line.box[2] - line.box[0] > line.box[3] - line.box[1]]  # level text, not a page turned on its side
     if len(labels) > MAX_LABELS:
@@ -45,8 +46,9 @@ def signature_areas(lines, skip: set[int], mrz_boxes: list[Box], portraits: list
         area = (label[0] - h, below, label[0] + max(label[2] - label[0], width / 3), below + max(9 * h, 0.2 * height))
         core = (label[0], below + 1, label[0] + 1, below + 2)
         # What stands right under the label is the signature, even when OCR reads it well
-        # (a neat cursive "Anna Maria Eriksson"): it does not stop the area, it is taken in.
-        first = [b for b in stops if b is not line.box and line.box[1] + 0.5 * h <= b[1] <= line.box[3] + 2.5 * h
+        # (a neat cursive "Anna Maria Eriksson"): it does not stop the area, it is taken in —
+        # unless it reads as a printed field (capitals, a date: "5: 01/01/1999").
+        first = [b for b in stops if b in written and line.box[1] + 0.5 * h <= b[1] <= line.box[3] + 2.5 * h
                  and b[0] < area[2] and b[2] > area[0] and b not in mrz_boxes
                  and b[2] - b[0] <= 1.5 * (area[2] - area[0]) and b[3] - b[1] <= 3 * h]
         own_stops = [b for b in stops if b is not line.box and b not in first]
@@ -62,6 +64,12 @@ def signature_areas(lines, skip: set[int], mrz_boxes: list[Box], portraits: list
         area = (p[0], top, p[2], top + 0.45 * (p[3] - p[1]))
         out.append((_take_in(clip_by_text(area, (p[0], top, p[2], top + 1), stops), scribbles), "layout"))
     return out
+
+
+def _could_be_handwritten(text: str) -> bool:
+    """A line OCR read well that may still be a signature: some small letters, no date or
+    number (printed field values are capitals or digits)."""
+    return any(c.islower() for c in text) and sum(c.isdigit() for c in text) < 2
 
 
 def _printed(lines, skip) -> set[int]:
@@ -107,8 +115,10 @@ def signed_names(lines, skip: set[int], surname: str, given: list[str]) -> list[
         if index in skip or not any(c.islower() for c in letters) or not any(c.isupper() for c in letters):
             continue
         folded = alnum_index(line.text)[0]
-        if approx_find(folded, surname, 1 if len(surname) > 4 else 0) and any(
-                approx_find(folded, g, 1 if len(g) >= 4 else 0) for g in given):
+        surnames = approx_find(folded, surname, 1 if len(surname) > 4 else 0)
+        givens = [span for g in given for span in approx_find(folded, g, 1 if len(g) >= 4 else 0)]
+        # the surname and a given name side by side, not one word read as both
+        if any(a[1] <= b[0] or b[1] <= a[0] for a in surnames for b in givens):
             x0, y0, x1, y1 = line.box
             pad = 0.3 * (y1 - y0)
             boxes.append((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
