@@ -109,8 +109,9 @@ def redact_page(page, options: IdOptions, detector=None, ocr=default_ocr, texts=
 MAX_ROUNDS = 3  # verifications per copy: what one reading still finds is masked, then read again
 # On a small or busy image the watermark may not read back: it is drawn again, darker, in
 # other sizes (smaller letters repeat more often between the masks; larger ones stand out on a
-# busy ground), up to three times: (letter size factor, ink opacity). Tried on the specimens.
-WATERMARK_STYLES = ((1.0, OPACITY), (0.8, 0.5), (1.2, 0.5), (1.4, 0.65))
+# busy ground; the smallest for thumbnail-sized images), up to four times: (letter size factor,
+# ink opacity). Tried on the specimens.
+WATERMARK_STYLES = ((1.0, OPACITY), (0.8, 0.5), (1.2, 0.5), (1.4, 0.65), (0.65, 0.6))
 
 
 def redact_id_bytes(data: bytes, suffix: str, options: IdOptions, detector=None, ocr=None, verify_ocrs=None,
