@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from piiscan.audit.subject import canonical
+from tests.audit.test_report_html import Dom, artifacts_dir, needs_chromium, page_problems, run_chromium
 from piiscan.cli import main
 from piiscan.privacy import keyed_hash, load_or_create_key
 from tests.fixtures.id_documents import make_document
@@ -204,3 +205,17 @@ def test_report_data_from_the_state_after_the_last_run(world):
     assert {(_rel(world, p), kind) for p, kind in data.errors} == {
         (e["path"], e["kind"]) for e in _jsonl(SAMPLE / "expected_errors.jsonl")
     }
+
+
+@needs_chromium
+def test_the_sample_data_report_renders_in_chromium_with_its_charts(world, tmp_path):
+    """The report of the second audit, as written by the command, in a real browser."""
+    page = world["base"] / "report.html"
+    result = run_chromium(page, tmp_path / "profile", "--dump-dom")
+    assert page_problems(result.stderr) == []
+    dom = Dom(result.stdout)
+    assert sum(len(v) for v in dom.charts.values()) == 4  # trend, new/resolved, by type, breaches by age
+    assert dom.count("script") == 0 and dom.count("rect") > 20
+    shot = artifacts_dir(tmp_path) / "sample-data-audit-report.png"
+    run_chromium(page, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,2400", "--hide-scrollbars")
+    assert shot.stat().st_size > 20_000
