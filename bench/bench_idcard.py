@@ -88,7 +88,7 @@ def synthetic(seeds: int, options, detector) -> list[dict]:
     return rows
 
 
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY|MAI|MEI|MAA", "JUN|JUIN", "JUL|JUIL", "AUG|AOU|AUG", "SEP", "OCT|OKT", "NOV", "DEC|DEZ")
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY|MAI|MEI|MAA", "JUN|JUIN", "JUL|JUIL", "AUG|AOU", "SEP", "OCT|OKT", "NOV", "DEC|DEZ")
 
 
 def _copy_texts(result) -> list[str]:

@@ -26,7 +26,7 @@ from piiscan.redact.idcard_geometry import views as find_views
 from piiscan.redact.idcard_locate import Located, Region, ViewText, locate, mrz_blocks
 from piiscan.redact.idcard_text import bounds, clip
 from piiscan.redact.idcard_verify import default_ocr, engines, verify_page
-from piiscan.redact.job import Destination, RedactTask, _write_private
+from piiscan.redact.job import Destination, RedactTask, _write_private, log_record
 
 
 @dataclass(frozen=True)
@@ -85,25 +85,32 @@ def read_page(page, ocr=default_ocr) -> list[ViewText]:
     return texts
 
 
-def redact_page(page, options: IdOptions, detector=None, ocr=default_ocr, texts=None, elsewhere=(),
-                watermark_style: tuple[float, float] = (1.0, OPACITY)) -> PageRedaction:
+def redact_page(page, options: IdOptions, detector=None, ocr=default_ocr, texts=None, elsewhere=()) -> PageRedaction:
     """Locate, watermark and mask one page (PIL image, RGB; not modified). `texts`: the page
     already read (read_page); `elsewhere`: MRZ blocks of the file's other pages."""
     started = time.perf_counter()
     texts = texts if texts is not None else read_page(page, ocr)
     located = locate(texts, detector, options.keep_photo, elsewhere)
     located_at = time.perf_counter()
-    scale, opacity = watermark_style
-    size = round(scale * font_size([(vt.view.box[2] - vt.view.box[0], vt.view.box[3] - vt.view.box[1]) for vt in texts]))
-    image = add_watermark(page, options.watermark, size, opacity)
     masks = []
     for region in located.regions:
         box = clip(region.box, page.width, page.height)
         if box[2] > box[0] and box[3] > box[1]:
             masks.append(Region(region.label, box, region.how, region.value, region.quad))
-    black_out(image, [m.quad for m in masks])
-    timings = {"locate": located_at - started, "mask": time.perf_counter() - located_at}
-    return PageRedaction(image, located, masks, size, timings)
+    redaction = draw(page, PageRedaction(None, located, masks), options)
+    redaction.timings = {"locate": located_at - started, "mask": time.perf_counter() - located_at}
+    return redaction
+
+
+def draw(page, redaction: PageRedaction, options: IdOptions, watermark_style: tuple[float, float] = (1.0, OPACITY)) -> PageRedaction:
+    """`redaction`'s image made anew from the page: the watermark in this style (letter size
+    factor, ink opacity), then its masks."""
+    scale, opacity = watermark_style
+    views = redaction.located.views
+    redaction.watermark_size = round(scale * font_size([(vt.view.box[2] - vt.view.box[0], vt.view.box[3] - vt.view.box[1]) for vt in views]))
+    redaction.image = add_watermark(page, options.watermark, redaction.watermark_size, opacity)
+    black_out(redaction.image, [m.quad for m in redaction.masks])
+    return redaction
 
 
 MAX_ROUNDS = 3  # verifications per copy: what one reading still finds is masked, then read again
@@ -161,9 +168,11 @@ def redact_id_bytes(data: bytes, suffix: str, options: IdOptions, detector=None,
             if style is None:
                 break
             rounds -= 1  # a larger watermark is not a masking round
-            redactions = [_rewatermark(page, r, options, detector, ocr, texts, style, own, blocks)
-                          for page, r, texts, own in zip(pages.images, redactions, read, blocks)]
-            result.pages = redactions
+            # Only the drawing changes: what was located, and the masks verification added, stay.
+            started = time.perf_counter()
+            for page, r in zip(pages.images, redactions):
+                draw(page, r, options, style)
+            result.timings["mask"] += time.perf_counter() - started
             continue
         if not leaks or len(problems) > sum(1 for p in problems if "readable" in p and "KOPIE" not in p):
             break  # something masking more cannot fix
@@ -174,16 +183,6 @@ def redact_id_bytes(data: bytes, suffix: str, options: IdOptions, detector=None,
     result.status = "failed"
     result.error = ErrorRecord(result.path, "leak", "copy failed verification, not written: " + "; ".join(problems[:5]))
     return None, result
-
-
-def _rewatermark(page, previous: PageRedaction, options: IdOptions, detector, ocr, texts, style, own, blocks) -> PageRedaction:
-    """The page redacted again with a stronger watermark, keeping the masks verification added."""
-    redone = redact_page(page, options, detector, ocr, texts, [b for other in blocks if other is not own for b in other], style)
-    extra = [m for m in previous.masks if m.how == "verify"]
-    redone.masks.extend(extra)
-    black_out(redone.image, [m.quad for m in extra])
-    redone.timings = {k: v + previous.timings.get(k, 0.0) for k, v in redone.timings.items()}
-    return redone
 
 
 def _verify(copy: bytes, pages, redactions, options: IdOptions, readers, result: IdResult):
@@ -247,8 +246,6 @@ def redact_id_file(task: RedactTask, options: IdOptions, destination: Destinatio
 
 def _redact_container(blob, options: IdOptions, detector, text_redaction, key: bytes, result: IdResult) -> bytes | None:
     """A mail or an archive: its ID copies masked, the rest redacted (idcard_container)."""
-    from piiscan.redact.job import log_record
-
     def one(data: bytes, suffix: str):
         return redact_id_bytes(data, suffix, options, detector)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from piiscan.redact.idcard_faces import clip_by_text
-from piiscan.redact.idcard_text import Box, char_box, plain, union
+from piiscan.redact.idcard_text import Box, alnum_index, approx_find, char_box, plain, union
 
 _SIGNATURE_LABEL = re.compile(r"hand ?t[eo]k[eo]n|signat|unterschr|firma\b|podpis")
 MAX_LABELS = 2  # more lines naming a signature than this: running text, not labels
@@ -103,8 +103,6 @@ def signed_names(lines, skip: set[int], surname: str, given: list[str]) -> list[
     """Lines that read as the holder signing: the surname and a given name (from the MRZ) in
     mixed case ("Anna Maria Eriksson", "Sven Specimen"). The printed name fields are in
     capitals, or hold the surname and the given names on separate lines, and stay readable."""
-    from piiscan.redact.idcard_text import alnum_index, approx_find
-
     surname = alnum_index(surname)[0]
     given = [alnum_index(g)[0] for g in given if len(g) >= 3]
     if len(surname) < 3 or not given:
